@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Crediário: start-up and command line.
+
+``python main.py`` opens the shop's database (creating it on first run) and shows the window;
+``python main.py --demo`` opens a separate demo shop. Subcommands work without a screen.
+Heavy imports (Qt, reportlab) happen only in the branch that needs them, to start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"data inválida: {text!r} (use AAAA-MM-DD)") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"número inválido: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("use um número positivo")
+    return value
+
+
+def _add_db_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="PATH", help="arquivo SQLite a usar (em vez do padrão)")
+    p.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="URL do banco, ex.: postgresql://usuario:senha@servidor/crediario "
+        "(também: variável CREDIARIO_DATABASE_URL)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description="Crediário — balcão, carnês e cobrança do crediário próprio da loja.",
+        epilog="Sem subcomando, abre a janela do programa.",
+    )
+    _add_db_options(parser)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="abre a loja de demonstração (criada com dados fictícios na primeira vez)",
+    )
+    parser.add_argument(
+        "--reset-demo", action="store_true", help="com --demo: recria a loja de demonstração"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="SUBCOMANDO")
+
+    seed = sub.add_parser(
+        "seed",
+        help="gera uma loja fictícia (para testes de volume)",
+        description="Gera clientes e vendas fictícios, determinísticos pela semente.",
+    )
+    _add_db_options(seed)
+    seed.add_argument("--customers", type=_positive, default=300, help="clientes (padrão 300)")
+    seed.add_argument("--sales", type=_positive, default=None, help="vendas (padrão: 2,5 por cliente)")
+    seed.add_argument("--seed", type=int, default=2026, help="semente (padrão 2026)")
+    seed.add_argument("--today", type=_date, default=None, help="data de referência (AAAA-MM-DD)")
+
+    migrate = sub.add_parser("migrate", help="atualiza o esquema do banco e sai")
+    _add_db_options(migrate)
+
+    info = sub.add_parser("info", help="mostra onde está o banco e a versão do esquema")
+    _add_db_options(info)
+    return parser
+
+
+def _open_database(args: argparse.Namespace, *, demo: bool = False):  # type: ignore[no-untyped-def]
+    from services import config
+    from services.db import Database
+
+    location = config.resolve_database(args.db, args.database_url, demo=demo)
+    return Database.open(location.url), location
+
+
+def _cmd_seed(args: argparse.Namespace) -> int:
+    import time
+
+    from services import db as dbmod
+    from services import demo
+
+    database, location = _open_database(args)
+    dbmod.upgrade(database)
+    today = args.today or date.today()
+    sales = args.sales if args.sales is not None else max(1, int(args.customers * 2.5))
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r  {done:,}/{total:,} clientes".replace(",", "."), end="", file=sys.stderr)
+
+    summary = demo.generate(
+        database, customers=args.customers, sales=sales, today=today, seed=args.seed,
+        progress=progress,
+    )
+    print(file=sys.stderr)
+    print(
+        f"{summary.customers} clientes, {summary.sales} vendas, {summary.installments} parcelas, "
+        f"{summary.payments} pagamentos em {time.perf_counter() - started:.1f} s → {location.url}"
+    )
+    return 0
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from services import db as dbmod
+
+    database, location = _open_database(args)
+    applied = dbmod.upgrade(database)
+    print(("Esquema atualizado" if applied else "Esquema já atualizado") + f": {location.url}")
+    return 0
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    from services import db as dbmod
+
+    database, location = _open_database(args)
+    print(f"Banco: {location.url} ({location.source})")
+    print(f"Esquema: {dbmod.current_revision(database) or 'vazio'} (programa: {dbmod.head_revision()})")
+    return 0
+
+
+def _cmd_gui(args: argparse.Namespace) -> int:
+    from ui.app import run_app
+
+    return run_app(db_path=args.db, database_url=args.database_url, demo=args.demo,
+                   reset_demo=args.reset_demo)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from services.db import DatabaseError
+
+    commands = {"seed": _cmd_seed, "migrate": _cmd_migrate, "info": _cmd_info}
+    try:
+        return commands.get(args.command, _cmd_gui)(args)
+    except DatabaseError as exc:
+        print(f"Erro: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Credit check before a sale on installments.
+
+Every failing rule gives its own reason, so the cashier can tell the customer what to
+fix and the owner knows what an override would accept. The override itself is recorded
+by the sale's use case, not here.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from services.money import ensure_money, format_brl
+
+__all__ = ["DEFAULT_MAX_DAYS_LATE_ALLOWED", "CreditDecision", "check_credit"]
+
+DEFAULT_MAX_DAYS_LATE_ALLOWED = 30
+
+
+@dataclass(frozen=True)
+class CreditDecision:
+    """The outcome of a check: approved iff ``reasons`` is empty."""
+
+    approved: bool
+    limit: Decimal
+    used: Decimal
+    available: Decimal
+    reasons: tuple[str, ...]
+
+
+def _non_negative(value: Decimal, name: str) -> Decimal:
+    amount = ensure_money(value, name)
+    if amount < 0:
+        raise ValueError(f"{name.capitalize()}: valor negativo não é aceito.")
+    return amount
+
+
+def check_credit(
+    *,
+    limit: Decimal,
+    open_principal: Decimal,
+    requested: Decimal,
+    max_days_late: int,
+    blocked: bool,
+    max_days_late_allowed: int = DEFAULT_MAX_DAYS_LATE_ALLOWED,
+) -> CreditDecision:
+    """Decide whether a new credit sale of ``requested`` fits the customer's situation.
+
+    ``available`` = limit − open principal, never below zero. Rules: the customer is
+    not blocked; no open installment more than ``max_days_late_allowed`` days late;
+    the financed amount fits in what is available.
+    """
+    credit_limit = _non_negative(limit, "limite")
+    used = _non_negative(open_principal, "saldo em aberto")
+    wanted = _non_negative(requested, "valor financiado")
+    for name, number in (
+        ("dias de atraso", max_days_late),
+        ("atraso máximo", max_days_late_allowed),
+    ):
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise TypeError(f"{name.capitalize()} deve ser um número inteiro.")
+    if not isinstance(blocked, bool):
+        raise TypeError("Bloqueado deve ser verdadeiro ou falso.")
+    if max_days_late_allowed < 0:
+        raise ValueError("O atraso máximo permitido não pode ser negativo.")
+
+    available = max(Decimal(0), credit_limit - used)
+    reasons: list[str] = []
+    if blocked:
+        reasons.append("Cliente bloqueado para novas compras.")
+    if max_days_late > max_days_late_allowed:
+        days = "1 dia" if max_days_late == 1 else f"{max_days_late} dias"
+        reasons.append(f"Parcela em atraso há {days} (máximo permitido: {max_days_late_allowed}).")
+    if wanted > available:
+        reasons.append(
+            f"Valor financiado ({format_brl(wanted)}) acima do limite disponível "
+            f"({format_brl(available)})."
+        )
+    return CreditDecision(
+        approved=not reasons,
+        limit=credit_limit,
+        used=used,
+        available=available,
+        reasons=tuple(reasons),
+    )

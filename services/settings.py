@@ -1,0 +1,427 @@
+"""The shop's settings, typed, with their defaults from DOMAIN.md.
+
+Stored as one JSON value per section in the ``settings`` table; every save is audited. Bands and
+contact windows are data the owner edits, not code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Setting
+from services import audit, validation
+from services.bands import DEFAULT_BANDS, Band, bands_from_json, bands_to_json, validate_bands
+from services.text import digits
+from services.validation import FieldError, ValidationErrors
+
+MAX_LATE_FEE_PCT = Decimal("2")  # CDC art. 52 §1
+
+
+@dataclass(frozen=True)
+class ShopIdentity:
+    """Who the creditor is: printed on every collection document (CDC art. 42-A)."""
+
+    name: str = ""
+    document: str = ""  # CNPJ or CPF, digits
+    street: str = ""
+    number: str = ""
+    complement: str = ""
+    district: str = ""
+    city: str = ""
+    uf: str = ""
+    cep: str = ""
+    phone: str = ""
+    email: str = ""
+
+    def missing(self) -> list[str]:
+        """What a printed document would lack, in the words the settings screen uses."""
+        labels = {
+            "name": "nome da loja",
+            "document": "CNPJ ou CPF",
+            "street": "endereço",
+            "city": "cidade",
+            "uf": "UF",
+        }
+        return [label for key, label in labels.items() if not getattr(self, key).strip()]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing()
+
+    def address_line(self) -> str:
+        parts = [f"{self.street}, {self.number}".strip(", ")]
+        if self.complement:
+            parts.append(self.complement)
+        if self.district:
+            parts.append(self.district)
+        place = f"{self.city}/{self.uf}" if self.uf else self.city
+        if place:
+            parts.append(place)
+        if self.cep:
+            d = self.cep
+            parts.append(f"CEP {d[:5]}-{d[5:]}" if len(d) == 8 else d)
+        return " – ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class CollectionPolicy:
+    late_fee_pct: Decimal = Decimal("2.00")
+    monthly_interest_pct: Decimal = Decimal("1.00")
+    grace_days: int = 0
+    # What a cashier may waive of fee and interest on one receipt without the owner.
+    cashier_waiver_limit: Decimal = Decimal("10.00")
+    bands: tuple[Band, ...] = DEFAULT_BANDS
+
+
+@dataclass(frozen=True)
+class CreditRules:
+    default_limit: Decimal = Decimal("1000.00")
+    max_days_late: int = 30
+    max_installments: int = 12
+    default_monthly_rate: Decimal = Decimal("0.00")
+    min_installment: Decimal = Decimal("20.00")
+
+
+@dataclass(frozen=True)
+class ContactWindow:
+    """When a customer may be contacted: weekdays, and Saturdays if at all. Never Sundays."""
+
+    weekday_start: time = time(9)
+    weekday_end: time = time(18)
+    saturday_start: time | None = None
+    saturday_end: time | None = None
+
+
+# State laws on collection contact hours (DOMAIN.md); the shop's window must sit inside them.
+LEGAL_CONTACT_LIMITS: dict[str, ContactWindow] = {
+    "SP": ContactWindow(time(8), time(20), time(8), time(14)),
+    "RJ": ContactWindow(time(9), time(19)),
+    "ES": ContactWindow(time(8), time(19)),
+    "AL": ContactWindow(time(8), time(20), time(8), time(14)),
+    "CE": ContactWindow(time(8), time(18)),
+}
+
+
+@dataclass(frozen=True)
+class ContactPolicy:
+    default_window: ContactWindow = ContactWindow()
+    by_state: dict[str, ContactWindow] = field(default_factory=dict)
+    skip_birthday: bool = True
+    max_contacts_per_day: int = 1
+
+    def window_for(self, uf: str | None) -> ContactWindow:
+        return self.by_state.get((uf or "").upper(), self.default_window)
+
+
+@dataclass(frozen=True)
+class PixSettings:
+    key: str = ""
+    merchant_name: str = ""
+    merchant_city: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.key.strip())
+
+
+@dataclass(frozen=True)
+class BankAgreement:
+    """A bank's collection agreement; when set, slips carry the real FEBRABAN barcode."""
+
+    bank_code: str = ""
+    agency: str = ""
+    account: str = ""
+    wallet: str = ""
+    agreement_code: str = ""  # convênio / código do beneficiário
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.bank_code.strip() and self.agreement_code.strip())
+
+
+@dataclass(frozen=True)
+class ShopSettings:
+    identity: ShopIdentity = ShopIdentity()
+    policy: CollectionPolicy = CollectionPolicy()
+    credit: CreditRules = CreditRules()
+    contact: ContactPolicy = ContactPolicy()
+    pix: PixSettings = PixSettings()
+    bank: BankAgreement = BankAgreement()
+
+
+SECTIONS: dict[str, type[Any]] = {
+    "identity": ShopIdentity,
+    "policy": CollectionPolicy,
+    "credit": CreditRules,
+    "contact": ContactPolicy,
+    "pix": PixSettings,
+    "bank": BankAgreement,
+}
+
+# --- JSON encoding -----------------------------------------------------------------------------
+
+
+def _time_to_json(value: time | None) -> str | None:
+    return None if value is None else value.strftime("%H:%M")
+
+
+def _time_from_json(value: Any) -> time | None:
+    if value in (None, ""):
+        return None
+    hours, minutes = str(value).split(":")
+    return time(int(hours), int(minutes))
+
+
+def _window_to_json(w: ContactWindow) -> dict[str, Any]:
+    return {k: _time_to_json(getattr(w, k)) for k in ContactWindow.__dataclass_fields__}
+
+
+def _window_from_json(data: dict[str, Any]) -> ContactWindow:
+    return ContactWindow(**{k: _time_from_json(v) for k, v in data.items()})
+
+
+def section_to_json(value: Any) -> dict[str, Any]:
+    if isinstance(value, ContactPolicy):
+        return {
+            "default_window": _window_to_json(value.default_window),
+            "by_state": {uf: _window_to_json(w) for uf, w in sorted(value.by_state.items())},
+            "skip_birthday": value.skip_birthday,
+            "max_contacts_per_day": value.max_contacts_per_day,
+        }
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(value):
+        v = getattr(value, f.name)
+        if isinstance(v, Decimal):
+            out[f.name] = str(v)
+        elif f.name == "bands":
+            out[f.name] = bands_to_json(v)
+        else:
+            out[f.name] = v
+    return out
+
+
+def section_from_json(key: str, data: dict[str, Any]) -> Any:
+    cls = SECTIONS[key]
+    if cls is ContactPolicy:
+        return ContactPolicy(
+            default_window=_window_from_json(data.get("default_window", {})),
+            by_state={uf: _window_from_json(w) for uf, w in data.get("by_state", {}).items()},
+            skip_birthday=bool(data.get("skip_birthday", True)),
+            max_contacts_per_day=int(data.get("max_contacts_per_day", 1)),
+        )
+    defaults = cls()
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        raw = data[f.name]
+        current = getattr(defaults, f.name)
+        if f.name == "bands":
+            kwargs[f.name] = bands_from_json(raw)
+        elif isinstance(current, Decimal):
+            kwargs[f.name] = Decimal(str(raw))
+        elif isinstance(current, int) and not isinstance(current, bool):
+            kwargs[f.name] = int(raw)
+        else:
+            kwargs[f.name] = raw
+    return cls(**kwargs)
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def _validate_identity(v: ShopIdentity) -> ShopIdentity:
+    errors: list[FieldError] = []
+    cleaned: dict[str, Any] = {}
+
+    def attempt(name: str, fn: Any) -> None:
+        try:
+            cleaned[name] = fn()
+        except FieldError as e:
+            errors.append(e)
+
+    attempt("name", lambda: validation.required_text(v.name, "name", "o nome da loja", 120))
+    attempt("document", lambda: validation.cpf_or_cnpj(v.document, "document"))
+    attempt("street", lambda: validation.required_text(v.street, "street", "o endereço", 160))
+    attempt("number", lambda: validation.optional_text(v.number, "number", 20) or "")
+    attempt("complement", lambda: validation.optional_text(v.complement, "complement", 80) or "")
+    attempt("district", lambda: validation.optional_text(v.district, "district", 80) or "")
+    attempt("city", lambda: validation.required_text(v.city, "city", "a cidade", 80))
+    attempt("uf", lambda: validation.uf(v.uf, "uf", required=True))
+    attempt("cep", lambda: validation.cep(v.cep, "cep") or "")
+    attempt("phone", lambda: validation.phone(v.phone, "phone") if digits(v.phone) else "")
+    attempt("email", lambda: validation.email(v.email, "email") or "")
+    if errors:
+        raise ValidationErrors(errors)
+    return ShopIdentity(**cleaned)
+
+
+def _validate_policy(v: CollectionPolicy) -> CollectionPolicy:
+    errors: list[FieldError] = []
+    if not Decimal(0) <= v.late_fee_pct <= MAX_LATE_FEE_PCT:
+        errors.append(FieldError("late_fee_pct", "A multa vai de 0 % a 2 % (CDC art. 52 §1)."))
+    if not Decimal(0) <= v.monthly_interest_pct <= Decimal(10):
+        errors.append(
+            FieldError("monthly_interest_pct", "Juros de mora entre 0 % e 10 % ao mês.")
+        )
+    if not 0 <= v.grace_days <= 30:
+        errors.append(FieldError("grace_days", "Carência entre 0 e 30 dias."))
+    if v.cashier_waiver_limit < 0:
+        errors.append(FieldError("cashier_waiver_limit", "O limite não pode ser negativo."))
+    try:
+        validate_bands(v.bands)
+    except ValueError as e:
+        errors.append(FieldError("bands", str(e)))
+    if errors:
+        raise ValidationErrors(errors)
+    return v
+
+
+def _validate_credit(v: CreditRules) -> CreditRules:
+    errors: list[FieldError] = []
+    if v.default_limit < 0:
+        errors.append(FieldError("default_limit", "O limite não pode ser negativo."))
+    if not 0 <= v.max_days_late <= 365:
+        errors.append(FieldError("max_days_late", "Entre 0 e 365 dias."))
+    if not 1 <= v.max_installments <= 120:
+        errors.append(FieldError("max_installments", "Entre 1 e 120 parcelas."))
+    if not Decimal(0) <= v.default_monthly_rate <= Decimal(10):
+        errors.append(FieldError("default_monthly_rate", "Taxa entre 0 % e 10 % ao mês."))
+    if v.min_installment < 0:
+        errors.append(FieldError("min_installment", "A parcela mínima não pode ser negativa."))
+    if errors:
+        raise ValidationErrors(errors)
+    return v
+
+
+def window_problems(uf: str | None, w: ContactWindow) -> list[str]:
+    """Why a window breaks the state's law or plain sense (empty when fine)."""
+    problems: list[str] = []
+    if w.weekday_start >= w.weekday_end:
+        problems.append("O horário de início deve ser antes do fim.")
+    if (w.saturday_start is None) != (w.saturday_end is None):
+        problems.append("Sábado: informe início e fim, ou nenhum dos dois.")
+    elif w.saturday_start and w.saturday_end and w.saturday_start >= w.saturday_end:
+        problems.append("Sábado: o início deve ser antes do fim.")
+    legal = LEGAL_CONTACT_LIMITS.get((uf or "").upper())
+    if legal is not None and uf:
+        if w.weekday_start < legal.weekday_start or w.weekday_end > legal.weekday_end:
+            problems.append(
+                f"A lei de {uf} permite contato em dias úteis das "
+                f"{legal.weekday_start:%H:%M} às {legal.weekday_end:%H:%M}."
+            )
+        if w.saturday_start is not None and w.saturday_end is not None:
+            if legal.saturday_start is None or legal.saturday_end is None:
+                problems.append(f"A lei de {uf} não permite contato de cobrança aos sábados.")
+            elif w.saturday_start < legal.saturday_start or w.saturday_end > legal.saturday_end:
+                problems.append(
+                    f"A lei de {uf} permite contato aos sábados das "
+                    f"{legal.saturday_start:%H:%M} às {legal.saturday_end:%H:%M}."
+                )
+    return problems
+
+
+def _validate_contact(v: ContactPolicy) -> ContactPolicy:
+    errors = [FieldError("default_window", p) for p in window_problems(None, v.default_window)]
+    for uf, w in v.by_state.items():
+        if uf not in validation.UFS:
+            errors.append(FieldError(f"by_state.{uf}", f"UF desconhecida: {uf}."))
+        errors += [FieldError(f"by_state.{uf}", p) for p in window_problems(uf, w)]
+    if not 1 <= v.max_contacts_per_day <= 3:
+        errors.append(FieldError("max_contacts_per_day", "Entre 1 e 3 contatos por dia."))
+    if errors:
+        raise ValidationErrors(errors)
+    return v
+
+
+def _validate_pix(v: PixSettings) -> PixSettings:
+    key = v.key.strip()
+    if not key:
+        return PixSettings()
+    errors: list[FieldError] = []
+    if len(key) > 77:
+        errors.append(FieldError("key", "Chave Pix longa demais."))
+    if not v.merchant_name.strip():
+        errors.append(FieldError("merchant_name", "Informe o nome do recebedor do Pix."))
+    if not v.merchant_city.strip():
+        errors.append(FieldError("merchant_city", "Informe a cidade do recebedor do Pix."))
+    if errors:
+        raise ValidationErrors(errors)
+    return PixSettings(key, v.merchant_name.strip(), v.merchant_city.strip())
+
+
+def _validate_bank(v: BankAgreement) -> BankAgreement:
+    if not (v.bank_code.strip() or v.agreement_code.strip()):
+        return BankAgreement()
+    errors: list[FieldError] = []
+    code = digits(v.bank_code)
+    if len(code) != 3:
+        errors.append(FieldError("bank_code", "O código do banco tem 3 dígitos (ex.: 001)."))
+    if not digits(v.agreement_code):
+        errors.append(FieldError("agreement_code", "Informe o convênio / código do beneficiário."))
+    if not digits(v.agency):
+        errors.append(FieldError("agency", "Informe a agência."))
+    if errors:
+        raise ValidationErrors(errors)
+    return dataclasses.replace(v, bank_code=code)
+
+
+_VALIDATORS: dict[str, Any] = {
+    "identity": _validate_identity,
+    "policy": _validate_policy,
+    "credit": _validate_credit,
+    "contact": _validate_contact,
+    "pix": _validate_pix,
+    "bank": _validate_bank,
+}
+
+# --- load / save -------------------------------------------------------------------------------
+
+
+def load(session: Session) -> ShopSettings:
+    rows = {row.key: row.value for row in session.scalars(select(Setting))}
+    kwargs: dict[str, Any] = {}
+    for key in SECTIONS:
+        if key in rows and isinstance(rows[key], dict):
+            try:
+                kwargs[key] = section_from_json(key, rows[key])
+            except (ValueError, TypeError, KeyError, InvalidOperation):
+                kwargs[key] = SECTIONS[key]()  # unreadable → defaults, never a crash
+    return ShopSettings(**kwargs)
+
+
+def save_section(
+    session: Session, key: str, value: Any, *, user_id: int | None, now: datetime
+) -> Any:
+    """Validate and store one section, with an audit entry of before and after."""
+    if key not in SECTIONS or not isinstance(value, SECTIONS[key]):
+        raise TypeError(f"unknown settings section {key!r} for {type(value).__name__}")
+    cleaned = _VALIDATORS[key](value)
+    data = section_to_json(cleaned)
+    row = session.get(Setting, key)
+    before = row.value if row is not None else None
+    if before == data:
+        return cleaned
+    if row is None:
+        session.add(Setting(key=key, value=data, updated_at=now, updated_by_id=user_id))
+    else:
+        row.value = data
+        row.updated_at = now
+        row.updated_by_id = user_id
+    audit.record(
+        session, at=now, user_id=user_id, action="settings.update", entity="settings",
+        before={"section": key, "value": before}, after={"section": key, "value": data},
+    )
+    return cleaned
+
+
+def is_configured(session: Session) -> bool:
+    """Has the first-run dialog been completed (shop identity saved)?"""
+    return session.get(Setting, "identity") is not None

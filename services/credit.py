@@ -1,16 +1,23 @@
 """Credit check before a sale on installments.
 
 Every failing rule gives its own reason, so the cashier can tell the customer what to
-fix and the owner knows what an override would accept. The override itself is recorded
-by the sale's use case, not here.
+fix and the owner knows what an override would accept. ``record_override`` writes the
+owner's approval to the audit trail in the sale's transaction.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 from services.money import ensure_money, format_brl
 
-__all__ = ["DEFAULT_MAX_DAYS_LATE_ALLOWED", "CreditDecision", "check_credit"]
+__all__ = ["DEFAULT_MAX_DAYS_LATE_ALLOWED", "CreditDecision", "check_credit", "record_override"]
 
 DEFAULT_MAX_DAYS_LATE_ALLOWED = 30
 
@@ -80,4 +87,35 @@ def check_credit(
         used=used,
         available=available,
         reasons=tuple(reasons),
+    )
+
+
+def record_override(
+    session: Session,
+    *,
+    customer_id: int,
+    decision: CreditDecision,
+    requested: Decimal,
+    owner_id: int,
+    operator_id: int,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Write down that the owner approved credit the check refused (never silent)."""
+    from services import audit
+
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValueError("Informe o motivo da liberação do crédito.")
+    audit.record(
+        session,
+        at=now,
+        user_id=operator_id,
+        authorized_by_id=owner_id,
+        action="credit.override",
+        entity="customer",
+        entity_id=customer_id,
+        customer_id=customer_id,
+        before={"reasons": list(decision.reasons), "available": decision.available},
+        after={"requested": requested, "reason": reason},
     )

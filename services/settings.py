@@ -184,7 +184,13 @@ def _window_to_json(w: ContactWindow) -> dict[str, Any]:
 
 
 def _window_from_json(data: dict[str, Any]) -> ContactWindow:
-    return ContactWindow(**{k: _time_from_json(v) for k, v in data.items()})
+    default = ContactWindow()
+    return ContactWindow(
+        weekday_start=_time_from_json(data.get("weekday_start")) or default.weekday_start,
+        weekday_end=_time_from_json(data.get("weekday_end")) or default.weekday_end,
+        saturday_start=_time_from_json(data.get("saturday_start")),
+        saturday_end=_time_from_json(data.get("saturday_end")),
+    )
 
 
 def section_to_json(value: Any) -> dict[str, Any]:

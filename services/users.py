@@ -154,3 +154,14 @@ def operator_for(session: Session, user_id: int) -> Operator:
     if user is None:
         raise AuthError("Usuário não encontrado.")
     return _operator(user)
+
+
+def authorize_owner(session: Session, username: str, password: str, now: datetime) -> Operator:
+    """The owner's password at a cashier's side, for an action beyond the cashier's role.
+
+    Counts failures like a login, so guessing at the counter locks the owner's user too.
+    """
+    operator = authenticate(session, username, password, now)
+    if not operator.is_owner:
+        raise AuthError("Esta autorização precisa de um usuário dono(a).")
+    return operator

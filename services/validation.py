@@ -60,7 +60,8 @@ def cpf(text: str, field: str = "cpf") -> str:
         raise FieldError(field, "Informe o CPF.")
     if len(d) != 11:
         raise FieldError(field, "O CPF tem 11 dígitos.")
-    if not stdnum_cpf.is_valid(d):
+    # Eleven equal digits pass the check-digit arithmetic but are never issued.
+    if len(set(d)) == 1 or not stdnum_cpf.is_valid(d):
         raise FieldError(field, "CPF inválido: confira os dígitos.")
     return d
 
@@ -72,7 +73,7 @@ def cpf_or_cnpj(text: str, field: str = "document") -> str:
     if len(d) == 11:
         return cpf(d, field)
     if len(d) == 14:
-        if not stdnum_cnpj.is_valid(d):
+        if len(set(d)) == 1 or not stdnum_cnpj.is_valid(d):
             raise FieldError(field, "CNPJ inválido: confira os dígitos.")
         return d
     raise FieldError(field, "Informe um CPF (11 dígitos) ou um CNPJ (14 dígitos).")

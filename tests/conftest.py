@@ -45,19 +45,26 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _reset_postgres() -> None:
-    database = Database.open(PG_URL)
-    with database.engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+@pytest.fixture(scope="session")
+def _postgres_url() -> Iterator[str]:
+    """A database of this pytest process's own on the server, so parallel runs never collide."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(dbmod.normalize_url(PG_URL))
+    name = f"{base.database}_{os.getpid()}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    database = Database.open(url)
     dbmod.upgrade(database)
     database.dispose()
-
-
-@pytest.fixture(scope="session")
-def _postgres_ready() -> bool:
-    _reset_postgres()
-    return True
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def truncate_all(database: Database) -> None:
@@ -72,8 +79,8 @@ def truncate_all(database: Database) -> None:
 def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """An empty, migrated database of its own for this test."""
     if PG_URL:
-        request.getfixturevalue("_postgres_ready")
-        database = Database.open(PG_URL)
+        url: str = request.getfixturevalue("_postgres_url")
+        database = Database.open(url)
         truncate_all(database)
     else:
         template: Path = request.getfixturevalue("_sqlite_template")

@@ -10,7 +10,7 @@ from services.db import Database
 from services.users import Operator
 
 
-def _system_now() -> datetime:
+def system_now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
@@ -19,7 +19,7 @@ class AppContext:
     db: Database
     operator: Operator
     # The UI reads the clock here and passes `today`/`now` down; tests fix it.
-    clock: Callable[[], datetime] = field(default=_system_now)
+    clock: Callable[[], datetime] = field(default=system_now)
     demo: bool = False
 
     def now(self) -> datetime:

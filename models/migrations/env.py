@@ -37,6 +37,8 @@ if connection is not None:
     _run(connection)
 else:
     url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("set sqlalchemy.url in alembic.ini (a scratch database)")
     engine = create_engine(url)
     with engine.begin() as conn:
         _run(conn)

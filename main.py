@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
+from datetime import date
 
 
 def _date(text: str) -> date:
@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db_options(seed)
     seed.add_argument("--customers", type=_positive, default=300, help="clientes (padrão 300)")
-    seed.add_argument("--sales", type=_positive, default=None, help="vendas (padrão: 2,5 por cliente)")
+    seed.add_argument(
+        "--sales", type=_positive, default=None, help="vendas (padrão: 2,5 por cliente)"
+    )
     seed.add_argument("--seed", type=int, default=2026, help="semente (padrão 2026)")
     seed.add_argument("--today", type=_date, default=None, help="data de referência (AAAA-MM-DD)")
 
@@ -100,7 +102,11 @@ def _cmd_seed(args: argparse.Namespace) -> int:
         print(f"\r  {done:,}/{total:,} clientes".replace(",", "."), end="", file=sys.stderr)
 
     summary = demo.generate(
-        database, customers=args.customers, sales=sales, today=today, seed=args.seed,
+        database,
+        customers=args.customers,
+        sales=sales,
+        today=today,
+        seed=args.seed,
         progress=progress,
     )
     print(file=sys.stderr)
@@ -125,15 +131,17 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
     database, location = _open_database(args)
     print(f"Banco: {location.url} ({location.source})")
-    print(f"Esquema: {dbmod.current_revision(database) or 'vazio'} (programa: {dbmod.head_revision()})")
+    current = dbmod.current_revision(database) or "vazio"
+    print(f"Esquema: {current} (programa: {dbmod.head_revision()})")
     return 0
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
-    return run_app(db_path=args.db, database_url=args.database_url, demo=args.demo,
-                   reset_demo=args.reset_demo)
+    return run_app(
+        db_path=args.db, database_url=args.database_url, demo=args.demo, reset_demo=args.reset_demo
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

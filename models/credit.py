@@ -59,9 +59,7 @@ class Agreement(Base):
 
     __tablename__ = "agreements"
     __table_args__ = (
-        CheckConstraint(
-            "total = principal + fees + interest - discount", name="total_adds_up"
-        ),
+        CheckConstraint("total = principal + fees + interest - discount", name="total_adds_up"),
         CheckConstraint(
             "principal >= 0 AND fees >= 0 AND interest >= 0 AND discount >= 0",
             name="parts_non_negative",
@@ -155,7 +153,7 @@ class Installment(Base):
     slip_code: Mapped[str | None] = mapped_column(String(24), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
 
     sale: Mapped[CreditSale | None] = relationship(
         back_populates="installments", foreign_keys=[sale_id]

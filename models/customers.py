@@ -59,9 +59,7 @@ class Customer(Base):
 
 class CustomerPhone(Base):
     __tablename__ = "customer_phones"
-    __table_args__ = (
-        CheckConstraint("length(number) IN (10, 11)", name="number_has_ddd"),
-    )
+    __table_args__ = (CheckConstraint("length(number) IN (10, 11)", name="number_has_ddd"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(

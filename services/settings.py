@@ -99,6 +99,27 @@ class ContactWindow:
     saturday_end: time | None = None
 
 
+def clamp_window(window: ContactWindow, legal: ContactWindow) -> ContactWindow:
+    """The part of ``window`` that a state's law allows."""
+    saturday_start = saturday_end = None
+    if (
+        window.saturday_start is not None
+        and window.saturday_end is not None
+        and legal.saturday_start is not None
+        and legal.saturday_end is not None
+    ):
+        saturday_start = max(window.saturday_start, legal.saturday_start)
+        saturday_end = min(window.saturday_end, legal.saturday_end)
+        if saturday_start >= saturday_end:
+            saturday_start = saturday_end = None
+    return ContactWindow(
+        weekday_start=max(window.weekday_start, legal.weekday_start),
+        weekday_end=min(window.weekday_end, legal.weekday_end),
+        saturday_start=saturday_start,
+        saturday_end=saturday_end,
+    )
+
+
 # State laws on collection contact hours (DOMAIN.md); the shop's window must sit inside them.
 LEGAL_CONTACT_LIMITS: dict[str, ContactWindow] = {
     "SP": ContactWindow(time(8), time(20), time(8), time(14)),
@@ -117,7 +138,11 @@ class ContactPolicy:
     max_contacts_per_day: int = 1
 
     def window_for(self, uf: str | None) -> ContactWindow:
-        return self.by_state.get((uf or "").upper(), self.default_window)
+        """The shop's window for a customer's state, never wider than that state's law."""
+        state = (uf or "").upper()
+        window = self.by_state.get(state, self.default_window)
+        legal = LEGAL_CONTACT_LIMITS.get(state)
+        return window if legal is None else clamp_window(window, legal)
 
 
 @dataclass(frozen=True)
@@ -274,9 +299,7 @@ def _validate_policy(v: CollectionPolicy) -> CollectionPolicy:
     if not Decimal(0) <= v.late_fee_pct <= MAX_LATE_FEE_PCT:
         errors.append(FieldError("late_fee_pct", "A multa vai de 0 % a 2 % (CDC art. 52 §1)."))
     if not Decimal(0) <= v.monthly_interest_pct <= Decimal(10):
-        errors.append(
-            FieldError("monthly_interest_pct", "Juros de mora entre 0 % e 10 % ao mês.")
-        )
+        errors.append(FieldError("monthly_interest_pct", "Juros de mora entre 0 % e 10 % ao mês."))
     if not 0 <= v.grace_days <= 30:
         errors.append(FieldError("grace_days", "Carência entre 0 e 30 dias."))
     if v.cashier_waiver_limit < 0:
@@ -350,6 +373,10 @@ def _validate_contact(v: ContactPolicy) -> ContactPolicy:
 def _validate_pix(v: PixSettings) -> PixSettings:
     key = v.key.strip()
     if not key:
+        if v.merchant_name.strip() or v.merchant_city.strip():
+            raise ValidationErrors(
+                [FieldError("key", "Informe a chave Pix, ou apague também nome e cidade.")]
+            )
         return PixSettings()
     errors: list[FieldError] = []
     if len(key) > 77:
@@ -364,7 +391,7 @@ def _validate_pix(v: PixSettings) -> PixSettings:
 
 
 def _validate_bank(v: BankAgreement) -> BankAgreement:
-    if not (v.bank_code.strip() or v.agreement_code.strip()):
+    if not any(x.strip() for x in (v.bank_code, v.agency, v.account, v.wallet, v.agreement_code)):
         return BankAgreement()
     errors: list[FieldError] = []
     code = digits(v.bank_code)
@@ -409,6 +436,9 @@ def save_section(
     """Validate and store one section, with an audit entry of before and after."""
     if key not in SECTIONS or not isinstance(value, SECTIONS[key]):
         raise TypeError(f"unknown settings section {key!r} for {type(value).__name__}")
+    from services.users import require_owner
+
+    require_owner(session, user_id)
     cleaned = _VALIDATORS[key](value)
     data = section_to_json(cleaned)
     row = session.get(Setting, key)
@@ -422,8 +452,13 @@ def save_section(
         row.updated_at = now
         row.updated_by_id = user_id
     audit.record(
-        session, at=now, user_id=user_id, action="settings.update", entity="settings",
-        before={"section": key, "value": before}, after={"section": key, "value": data},
+        session,
+        at=now,
+        user_id=user_id,
+        action="settings.update",
+        entity="settings",
+        before={"section": key, "value": before},
+        after={"section": key, "value": data},
     )
     return cleaned
 

@@ -25,6 +25,10 @@ def setup_shop(
     """First run: save the shop identity and create the owner; all or nothing."""
     errors: list[FieldError] = []
     with db.unit_of_work(write=True) as uow:
+        if settings_service.is_configured(uow.session):
+            raise ValidationErrors(
+                [FieldError("name", "Esta loja já foi configurada (talvez em outro caixa).")]
+            )
         try:
             settings_service.save_section(uow.session, "identity", identity, user_id=None, now=now)
         except ValidationErrors as e:

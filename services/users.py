@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import Role, User
 from services import audit
+from services.db import Database
 from services.validation import FieldError
 
 # OWASP's minimum for Argon2id: 19 MiB, two passes, 33 ms here (ENGINEERING.md).
@@ -45,6 +47,19 @@ def _operator(user: User) -> Operator:
     return Operator(user.id, user.username, user.full_name, user.role)
 
 
+class NotAllowed(AuthError):
+    """The acting user's role does not allow this."""
+
+
+def require_owner(session: Session, user_id: int | None) -> None:
+    """Refuse unless ``user_id`` is an active owner (``None`` = the system, e.g. first run)."""
+    if user_id is None:
+        return
+    user = session.get(User, user_id)
+    if user is None or not user.active or user.role is not Role.OWNER:
+        raise NotAllowed("Somente o dono pode fazer esta alteração.")
+
+
 def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
@@ -68,6 +83,7 @@ def create_user(
     now: datetime,
     created_by: int | None,
 ) -> User:
+    require_owner(session, created_by)
     name = normalize_username(username)
     if not name or not name.replace(".", "").replace("_", "").replace("-", "").isalnum():
         raise FieldError("username", "Usuário: use letras, números, ponto, hífen ou sublinhado.")
@@ -108,7 +124,7 @@ def authenticate(session: Session, username: str, password: str, now: datetime) 
     if user is None or not user.active:
         raise AuthError("Usuário ou senha incorretos.")
     if user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
         raise AuthError(
             f"Usuário bloqueado por tentativas erradas. Tente de novo em {minutes} min "
             "ou peça ao dono para redefinir a senha."
@@ -132,6 +148,8 @@ def authenticate(session: Session, username: str, password: str, now: datetime) 
 def set_password(
     session: Session, user_id: int, password: str, *, now: datetime, changed_by: int
 ) -> None:
+    if changed_by != user_id:
+        require_owner(session, changed_by)
     check_password_strength(password)
     user = session.get(User, user_id)
     if user is None:
@@ -140,7 +158,11 @@ def set_password(
     user.failed_logins = 0
     user.locked_until = None
     audit.record(
-        session, at=now, user_id=changed_by, action="user.password", entity="user",
+        session,
+        at=now,
+        user_id=changed_by,
+        action="user.password",
+        entity="user",
         entity_id=user_id,
     )
 
@@ -165,3 +187,49 @@ def authorize_owner(session: Session, username: str, password: str, now: datetim
     if not operator.is_owner:
         raise AuthError("Esta autorização precisa de um usuário dono(a).")
     return operator
+
+
+def login(db: Database, username: str, password: str, now: datetime) -> Operator:
+    """Authenticate in a transaction of its own, keeping failed attempts even when refused."""
+    with db.unit_of_work(write=True) as uow:
+        try:
+            operator = authenticate(uow.session, username, password, now)
+        except AuthError:
+            uow.commit()  # the failure count (and a lock) must stick
+            raise
+        uow.commit()
+    return operator
+
+
+def set_user_active(
+    session: Session, user_id: int, active: bool, *, now: datetime, changed_by: int
+) -> None:
+    """Deactivate or reactivate a user, audited; never the last active owner, never oneself."""
+    require_owner(session, changed_by)
+    user = session.get(User, user_id)
+    if user is None:
+        raise FieldError("active", "Usuário não encontrado.")
+    if user.active == active:
+        return
+    if not active:
+        if user_id == changed_by:
+            raise FieldError("active", "Você não pode desativar o seu próprio usuário.")
+        if user.role is Role.OWNER:
+            others = session.scalar(
+                select(func.count())
+                .select_from(User)
+                .where(User.role == Role.OWNER, User.active.is_(True), User.id != user_id)
+            )
+            if not others:
+                raise FieldError("active", "A loja precisa de ao menos um dono ativo.")
+    user.active = active
+    audit.record(
+        session,
+        at=now,
+        user_id=changed_by,
+        action="user.activate" if active else "user.deactivate",
+        entity="user",
+        entity_id=user_id,
+        before={"active": not active},
+        after={"active": active},
+    )

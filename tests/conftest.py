@@ -17,8 +17,8 @@ from sqlalchemy import text
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from services import db as dbmod  # noqa: E402
-from services.db import Database  # noqa: E402
+from services import db as dbmod
+from services.db import Database
 
 PG_URL = os.environ.get("CREDIARIO_TEST_DATABASE_URL", "").strip()
 

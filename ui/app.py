@@ -32,7 +32,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Crediário")
     app.setOrganizationName("Crediario")
     app.setApplicationDisplayName("Crediário")
-    QLocale.setDefault(QLocale(QLocale.Language.Portuguese, QLocale.Territory.Brazil))
+    QLocale.setDefault(QLocale("pt_BR"))
     apply_style(app)
     icon = RESOURCES / "icon.svg"
     if icon.exists():
@@ -42,7 +42,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def apply_style(app: QApplication) -> None:
     app.setStyle("Fusion")
-    app.setStyleSheet((RESOURCES / "style.qss").read_text(encoding="utf-8"))
+    sheet = (RESOURCES / "style.qss").read_text(encoding="utf-8")
+    app.setStyleSheet(sheet.replace("@RESOURCES@", RESOURCES.as_posix()))
 
 
 def run_blocking_with_progress(
@@ -77,9 +78,7 @@ def run_blocking_with_progress(
     return outcome.get("result")
 
 
-def _prepare_database(
-    database: Database, *, demo: bool, reset_demo: bool, today: date
-) -> None:
+def _prepare_database(database: Database, *, demo: bool, reset_demo: bool, today: date) -> None:
     def work(token: CancelToken) -> None:
         path = database.sqlite_path
         if demo and reset_demo and path is not None:
@@ -122,9 +121,7 @@ def _login(database: Database, clock: Callable[[], datetime], demo: bool) -> Ope
             f"{u.username} / {u.password} ({u.role_label})" for u in DEMO_USERS
         )
     last = prefs.value(key)
-    login = LoginDialog(
-        database, clock, last_username=str(last) if last else None, hint=hint
-    )
+    login = LoginDialog(database, clock, last_username=str(last) if last else None, hint=hint)
     if login.exec() != LoginDialog.DialogCode.Accepted or login.operator is None:
         return None
     prefs.setValue(key, login.operator.username)
@@ -138,7 +135,9 @@ def run_app(
     demo: bool = False,
     reset_demo: bool = False,
 ) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     app = make_application()
     location = config.resolve_database(db_path, database_url, demo=demo)
     database = Database.open(location.url)

@@ -50,7 +50,9 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _=False, i=index: self.workspaces.setCurrentIndex(i))
             view_menu.addAction(action)
-            self.workspaces.setTabToolTip(index, f"{self.workspaces.tabText(index)} (Ctrl+{index + 1})")
+            self.workspaces.setTabToolTip(
+                index, f"{self.workspaces.tabText(index)} (Ctrl+{index + 1})"
+            )
 
         help_menu = self.menuBar().addMenu("Aj&uda")
         about = QAction("&Sobre o Crediário", self)
@@ -94,9 +96,7 @@ class MainWindow(QMainWindow):
 
     def _on_about(self) -> None:
         identity = getattr(self, "shop_identity", None)
-        shop = (
-            f"<p>{identity.name}<br>{format_document(identity.document)}</p>" if identity else ""
-        )
+        shop = f"<p>{identity.name}<br>{format_document(identity.document)}</p>" if identity else ""
         QMessageBox.about(
             self,
             "Sobre o Crediário",

@@ -115,10 +115,13 @@ def error_message(exc: BaseException) -> str:
     """What to tell a person about a failure, in Portuguese."""
     if isinstance(exc, ValidationErrors | FieldError | AuthError | DatabaseError):
         return str(exc)
-    from sqlalchemy.exc import IntegrityError, OperationalError, StaleDataError
+    from sqlalchemy.exc import IntegrityError, OperationalError
+    from sqlalchemy.orm.exc import StaleDataError
 
     if isinstance(exc, StaleDataError):
-        return "Este registro foi alterado em outro caixa. Abra-o de novo e confira; nada foi salvo."
+        return (
+            "Este registro foi alterado em outro caixa. Abra-o de novo e confira; nada foi salvo."
+        )
     if isinstance(exc, IntegrityError):
         return "O banco de dados recusou a alteração (dados inconsistentes); nada foi salvo."
     if isinstance(exc, OperationalError):
@@ -126,7 +129,9 @@ def error_message(exc: BaseException) -> str:
             "Não foi possível falar com o banco de dados. Verifique a rede ou o servidor e tente "
             "de novo; nada foi salvo."
         )
-    return f"Algo deu errado ({type(exc).__name__}); nada foi salvo. Detalhes no registro do programa."
+    return (
+        f"Algo deu errado ({type(exc).__name__}); nada foi salvo. Detalhes no registro do programa."
+    )
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "Não foi possível") -> None:

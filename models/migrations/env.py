@@ -15,9 +15,7 @@ def _include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no
     # Search helpers created by hand in migrations (FTS5 tables, trigram indexes) are not models.
     if type_ == "table" and name is not None and name.startswith("customer_search"):
         return False
-    if type_ == "index" and name is not None and name.startswith("ix_trgm_"):
-        return False
-    return True
+    return not (type_ == "index" and name is not None and name.startswith("ix_trgm_"))
 
 
 def _run(connection: Connection) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -16,8 +17,13 @@ def _write(db: Database, n: int) -> None:
     with db.unit_of_work(write=True) as uow:
         for i in range(n):
             audit.record(
-                uow.session, at=T0 + timedelta(minutes=i), user_id=None, action="test.event",
-                entity="thing", entity_id=i, before={"amount": Decimal("1.00")},
+                uow.session,
+                at=T0 + timedelta(minutes=i),
+                user_id=None,
+                action="test.event",
+                entity="thing",
+                entity_id=i,
+                before={"amount": Decimal("1.00")},
                 after={"amount": Decimal("2.50"), "when": T0.date()},
             )
         uow.commit()
@@ -28,7 +34,7 @@ def test_entries_chain_and_verify(db: Database) -> None:
     with db.unit_of_work() as uow:
         events = list(uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
         assert events[0].prev_hash == audit.GENESIS
-        assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+        assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
         assert events[0].after == {"amount": "2.50", "when": "2026-11-23"}
         report = audit.verify(uow.session)
     assert report.ok and report.checked == 5

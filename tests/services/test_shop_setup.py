@@ -18,14 +18,25 @@ from services.validation import ValidationErrors
 
 NOW = datetime(2026, 11, 23, 10, 0)
 IDENTITY = ShopIdentity(
-    name="Loja Boa Vista", document="11.222.333/0001-81", street="Rua Tibiriçá", number="10",
-    city="Ribeirão Preto", uf="sp", cep="14010-000",
+    name="Loja Boa Vista",
+    document="11.222.333/0001-81",
+    street="Rua Tibiriçá",
+    number="10",
+    city="Ribeirão Preto",
+    uf="sp",
+    cep="14010-000",
 )
 
 
 def test_first_run_saves_identity_and_owner(db: Database) -> None:
-    owner = setup_shop(db, identity=IDENTITY, owner_username="Marta", owner_name="Marta F.",
-                       owner_password="segredo1", now=NOW)
+    owner = setup_shop(
+        db,
+        identity=IDENTITY,
+        owner_username="Marta",
+        owner_name="Marta F.",
+        owner_password="segredo1",
+        now=NOW,
+    )
     assert owner.is_owner and owner.username == "marta"
     with db.unit_of_work() as uow:
         loaded = settings_service.load(uow.session)
@@ -39,8 +50,14 @@ def test_first_run_saves_identity_and_owner(db: Database) -> None:
 def test_first_run_is_all_or_nothing(db: Database) -> None:
     bad = dataclasses.replace(IDENTITY, document="11.222.333/0001-82")
     with pytest.raises(ValidationErrors) as info:
-        setup_shop(db, identity=bad, owner_username="marta", owner_name="Marta",
-                   owner_password="123", now=NOW)
+        setup_shop(
+            db,
+            identity=bad,
+            owner_username="marta",
+            owner_name="Marta",
+            owner_password="123",
+            now=NOW,
+        )
     fields = info.value.by_field()
     assert set(fields) == {"document", "password"}
     with db.unit_of_work() as uow:
@@ -49,25 +66,48 @@ def test_first_run_is_all_or_nothing(db: Database) -> None:
 
 
 def test_owner_authorization_and_recorded_credit_override(db: Database) -> None:
-    owner = setup_shop(db, identity=IDENTITY, owner_username="marta", owner_name="Marta",
-                       owner_password="segredo1", now=NOW)
+    owner = setup_shop(
+        db,
+        identity=IDENTITY,
+        owner_username="marta",
+        owner_name="Marta",
+        owner_password="segredo1",
+        now=NOW,
+    )
     with db.unit_of_work(write=True) as uow:
-        cashier = users.create_user(uow.session, username="caixa", full_name="Caixa",
-                                    role=users.Role.CASHIER, password="segredo2", now=NOW,
-                                    created_by=owner.id)
+        cashier = users.create_user(
+            uow.session,
+            username="caixa",
+            full_name="Caixa",
+            role=users.Role.CASHIER,
+            password="segredo2",
+            now=NOW,
+            created_by=owner.id,
+        )
         uow.commit()
         cashier_id = cashier.id
     with db.unit_of_work(write=True) as uow:
         with pytest.raises(AuthError, match="dono"):
             users.authorize_owner(uow.session, "caixa", "segredo2", NOW)
         approver = users.authorize_owner(uow.session, "marta", "segredo1", NOW)
-        decision = credit.check_credit(limit=Decimal("500"), open_principal=Decimal("400"),
-                                       requested=Decimal("300"), max_days_late=0, blocked=False)
+        decision = credit.check_credit(
+            limit=Decimal("500"),
+            open_principal=Decimal("400"),
+            requested=Decimal("300"),
+            max_days_late=0,
+            blocked=False,
+        )
         assert not decision.approved
-        credit.record_override(uow.session, customer_id=1, decision=decision,
-                               requested=Decimal("300"), owner_id=approver.id,
-                               operator_id=cashier_id, reason="Cliente antigo, pagou à vista antes",
-                               now=NOW)
+        credit.record_override(
+            uow.session,
+            customer_id=1,
+            decision=decision,
+            requested=Decimal("300"),
+            owner_id=approver.id,
+            operator_id=cashier_id,
+            reason="Cliente antigo, pagou à vista antes",
+            now=NOW,
+        )
         uow.commit()
     with db.unit_of_work() as uow:
         event = uow.session.scalars(
@@ -89,3 +129,11 @@ def test_database_location_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path)
     monkeypatch.setenv(config.ENV_URL, "postgresql://env@host/db")
     assert config.resolve_database().url == "postgresql://env@host/db"
     assert config.resolve_database(cli_db="/x/y.db").url == "/x/y.db"
+
+
+def test_a_second_first_run_is_refused(db: Database) -> None:
+    setup_shop(db, identity=IDENTITY, owner_username="marta", owner_name="Marta",
+               owner_password="segredo1", now=NOW)
+    with pytest.raises(ValidationErrors, match="já foi configurada"):
+        setup_shop(db, identity=IDENTITY, owner_username="outra", owner_name="Outra",
+                   owner_password="segredo1", now=NOW)

@@ -29,6 +29,15 @@ SHOP = ShopIdentity(
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _styled_app(qapp):  # type: ignore[no-untyped-def]
+    """Tests see the widgets as the shop does: same style, stylesheet and locale."""
+    from ui.app import make_application
+
+    make_application()
+    return qapp
+
+
 def fixed_clock() -> datetime:
     return NOW
 
@@ -36,8 +45,12 @@ def fixed_clock() -> datetime:
 @pytest.fixture
 def owner(db: Database) -> Operator:
     return setup_shop(
-        db, identity=SHOP, owner_username="dona", owner_name="Dona da Loja",
-        owner_password="segredo1", now=NOW,
+        db,
+        identity=SHOP,
+        owner_username="dona",
+        owner_name="Dona da Loja",
+        owner_password="segredo1",
+        now=NOW,
     )
 
 
@@ -45,8 +58,13 @@ def owner(db: Database) -> Operator:
 def cashier(db: Database, owner: Operator) -> Operator:
     with db.unit_of_work(write=True) as uow:
         user = users.create_user(
-            uow.session, username="caixa", full_name="Caixa Um", role=Role.CASHIER,
-            password="segredo2", now=NOW, created_by=owner.id,
+            uow.session,
+            username="caixa",
+            full_name="Caixa Um",
+            role=Role.CASHIER,
+            password="segredo2",
+            now=NOW,
+            created_by=owner.id,
         )
         op = Operator(user.id, user.username, user.full_name, user.role)
         uow.commit()

@@ -1,0 +1,5 @@
+"""The settings screen (Configurações) and its sections."""
+
+from ui.settings.page import SettingsPage
+
+__all__ = ["SettingsPage"]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QLocale, QSettings, Qt
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
 from services import config
@@ -42,6 +42,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def apply_style(app: QApplication) -> None:
     app.setStyle("Fusion")
+    # Panels the stylesheet does not reach (scroll areas' viewports) take the palette's colour.
+    palette = app.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor("#f6f7f9"))
+    app.setPalette(palette)
     sheet = (RESOURCES / "style.qss").read_text(encoding="utf-8")
     app.setStyleSheet(sheet.replace("@RESOURCES@", RESOURCES.as_posix()))
 

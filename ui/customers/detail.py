@@ -1,0 +1,477 @@
+"""The customer detail beside the list: who they are, how they pay, what is open today."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services import customers as customer_service
+from services.customers import CustomerDetail
+from services.money import format_brl
+from ui.context import AppContext
+from ui.customers.common import explain
+from ui.customers.models import (
+    HistoryModel,
+    InstallmentsModel,
+    PaymentsModel,
+    RowsModel,
+    format_date,
+    history_entries,
+)
+from ui.tasks import run_in_background
+from ui.widgets import BandChip, BandChipDelegate
+
+PROFILE_COLOURS = {"A": "#1b7f3b", "B": "#1f5f99", "C": "#9a5b00", "D": "#a1261b"}
+
+DETAIL_STYLE = """
+QWidget#customerDetail QLabel#customerName { font-size: 16pt; font-weight: 600; color: #1f2328; }
+QWidget#customerDetail QLabel#customerSubtitle { color: #5f6368; }
+QWidget#customerDetail QLabel#placeholder { color: #6b6f76; font-size: 11pt; }
+QWidget#customerDetail QFrame#card {
+    background: #f7f8fa; border: 1px solid #e1e4e8; border-radius: 6px;
+}
+QWidget#customerDetail QLabel#cardTitle {
+    color: #5f6368; font-size: 8pt; font-weight: 600; letter-spacing: 0.5px;
+}
+QWidget#customerDetail QLabel#cardText { color: #1f2328; }
+QWidget#customerDetail QLabel#creditValue { color: #1f2328; font-weight: 600; }
+QWidget#customerDetail QLabel#creditAvailable { color: #1b5e20; font-weight: 700; }
+QWidget#customerDetail QLabel#creditReasons { color: #a1261b; }
+QWidget#customerDetail QLabel#profileSentence { color: #1f2328; }
+QWidget#customerDetail QLabel#flag {
+    background: #fdecea; color: #8c1d13; border: 1px solid #f3b8b0;
+    border-radius: 9px; padding: 1px 8px; font-weight: 600;
+}
+QWidget#customerDetail QLabel#tableFooter { color: #1f2328; font-weight: 600; padding: 4px 2px; }
+QWidget#customerDetail QLabel#detailError { color: #a1261b; }
+"""
+
+
+def _age(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+_NUMBER_AND_UNIT = re.compile(r"(\d) (?=\S)")
+
+
+def _keep_numbers_with_units(text: str) -> str:
+    """Keep "140 dias", "91 %" and "R$ 10,00" together when the line wraps."""
+    return _NUMBER_AND_UNIT.sub("\\1\u00a0", text).replace("R$ ", "R$\u00a0")
+
+
+def _phone_html(phone: customer_service.PhoneLine) -> str:
+    parts = [f"<span style='white-space:nowrap'>{html.escape(phone.number)}</span>"]
+    if phone.whatsapp:
+        parts.append("<span style='color:#1b7f3b; font-weight:600'>WhatsApp</span>")
+    if phone.label:
+        parts.append(f"<span style='color:#5f6368'>{html.escape(phone.label)}</span>")
+    return " · ".join(parts)
+
+
+def configure_table(view: QTableView, object_name: str) -> None:
+    """The look every table of this workspace shares."""
+    view.setObjectName(object_name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 12)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setStretchLastSection(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def _fit_columns(view: QTableView, stretch: int, minimum: dict[int, int] | None = None) -> None:
+    header = view.horizontalHeader()
+    model = view.model()
+    for column in range(model.columnCount()):
+        mode = (
+            QHeaderView.ResizeMode.Stretch
+            if column == stretch
+            else QHeaderView.ResizeMode.ResizeToContents
+        )
+        header.setSectionResizeMode(column, mode)
+    for column, width in (minimum or {}).items():
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(column, max(width, view.sizeHintForColumn(column) + 12))
+
+
+class Card(QFrame):
+    """A titled box of the header (Contato, Endereço, Crédito)."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 10)
+        layout.setSpacing(4)
+        heading = QLabel(title.upper(), self)
+        heading.setObjectName("cardTitle")
+        layout.addWidget(heading)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(2)
+        layout.addLayout(self.body)
+        layout.addStretch(1)
+
+    def text_label(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setObjectName("cardText")
+        label.setAccessibleName(name)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body.addWidget(label)
+        return label
+
+
+class ProfileBadge(QLabel):
+    """The payment profile letter; the sentence beside it says why (never the colour alone)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("profileBadge")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setFixedSize(40, 40)
+
+    def set_letter(self, letter: str) -> None:
+        self.setText(letter)
+        self.setToolTip(f"Perfil de pagamento {letter}")
+        colour = PROFILE_COLOURS.get(letter, "#5f6368")
+        self.setStyleSheet(
+            f"QLabel#profileBadge {{ background: {colour}; color: white; border-radius: 20px; "
+            "font-size: 15pt; font-weight: 700; }"
+        )
+
+
+class CustomerDetailPanel(QWidget):
+    """Loads and shows one customer; loading runs in the background, stale answers dropped."""
+
+    detailLoaded = Signal(int)
+    loadFailed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("customerDetail")
+        self.setStyleSheet(DETAIL_STYLE)
+        self.detail: CustomerDetail | None = None
+        self._serial = 0
+        self._highlight: int | None = None
+
+        self.stack = QStackedWidget(self)
+        self.placeholder = QLabel(
+            "Selecione um cliente na lista para ver cadastro, parcelas e histórico.", self
+        )
+        self.placeholder.setObjectName("placeholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(self._build_content())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+    # --- building ----------------------------------------------------------------------------
+
+    def _build_content(self) -> QWidget:
+        content = QWidget(self)
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(4, 0, 0, 0)
+        layout.setSpacing(10)
+
+        # Name, band, subtitle; profile on the right.
+        self.name_label = QLabel(content)
+        self.name_label.setObjectName("customerName")
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.band_chip = BandChip(content)
+        title_row = QHBoxLayout()
+        title_row.setSpacing(10)
+        title_row.addWidget(self.name_label)
+        title_row.addWidget(self.band_chip, 0, Qt.AlignmentFlag.AlignVCenter)
+        title_row.addStretch(1)
+        self.subtitle = QLabel(content)
+        self.subtitle.setObjectName("customerSubtitle")
+        self.subtitle.setWordWrap(True)
+        self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.flags_row = QHBoxLayout()
+        self.flags_row.setSpacing(6)
+        self.flags_row.addStretch(1)
+        left = QVBoxLayout()
+        left.setSpacing(4)
+        left.addLayout(title_row)
+        left.addWidget(self.subtitle)
+        left.addLayout(self.flags_row)
+
+        self.profile_badge = ProfileBadge(content)
+        self.profile_sentence = QLabel(content)
+        self.profile_sentence.setObjectName("profileSentence")
+        self.profile_sentence.setWordWrap(True)
+        self.profile_sentence.setMaximumWidth(330)
+        self.profile_sentence.setMinimumWidth(220)
+        profile = QHBoxLayout()
+        profile.setSpacing(8)
+        profile.addWidget(self.profile_badge, 0, Qt.AlignmentFlag.AlignTop)
+        profile.addWidget(self.profile_sentence, 0, Qt.AlignmentFlag.AlignTop)
+        header = QHBoxLayout()
+        header.setSpacing(16)
+        header.addLayout(left, 1)
+        header.addLayout(profile)
+        header.setAlignment(profile, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(header)
+
+        # Cards.
+        contact = Card("Contato", content)
+        self.phones_label = contact.text_label("Telefones")
+        self.email_label = contact.text_label("E-mail")
+        address = Card("Endereço", content)
+        self.address_label = address.text_label("Endereço")
+        credit = Card("Crédito", content)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(2)
+        self.limit_value = QLabel(credit)
+        self.used_value = QLabel(credit)
+        self.available_value = QLabel(credit)
+        for row, (caption, value, name) in enumerate(
+            (
+                ("Limite", self.limit_value, "creditValue"),
+                ("Em uso", self.used_value, "creditValue"),
+                ("Disponível", self.available_value, "creditAvailable"),
+            )
+        ):
+            label = QLabel(caption, credit)
+            label.setObjectName("cardText")
+            value.setObjectName(name)
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(value, row, 1)
+        grid.setColumnStretch(1, 1)
+        credit.body.addLayout(grid)
+        self.credit_reasons = QLabel(credit)
+        self.credit_reasons.setObjectName("creditReasons")
+        self.credit_reasons.setWordWrap(True)
+        credit.body.addWidget(self.credit_reasons)
+        cards = QHBoxLayout()
+        cards.setSpacing(10)
+        cards.addWidget(contact, 4)
+        cards.addWidget(address, 5)
+        cards.addWidget(credit, 4)
+        layout.addLayout(cards)
+
+        # Tabs.
+        self.tabs = QTabWidget(content)
+        self.tabs.setObjectName("customerTabs")
+        self.tabs.setDocumentMode(True)
+        self.installments_model = InstallmentsModel(self)
+        self.installments_view = QTableView(content)
+        configure_table(self.installments_view, "customerInstallments")
+        self.installments_view.setModel(self.installments_model)
+        self._band_delegates = [BandChipDelegate(self), BandChipDelegate(self)]
+        self.installments_view.setItemDelegateForColumn(
+            InstallmentsModel.BAND_COLUMN, self._band_delegates[0]
+        )
+        self.installments_footer = QLabel(content)
+        self.installments_footer.setObjectName("tableFooter")
+        self.installments_footer.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        installments_tab = QWidget(content)
+        tab_layout = QVBoxLayout(installments_tab)
+        tab_layout.setContentsMargins(0, 6, 0, 0)
+        tab_layout.setSpacing(2)
+        tab_layout.addWidget(self.installments_view)
+        tab_layout.addWidget(self.installments_footer)
+        self.tabs.addTab(installments_tab, "Parcelas em aberto")
+
+        self.payments_model = PaymentsModel(self)
+        self.payments_view = QTableView(content)
+        configure_table(self.payments_view, "customerPayments")
+        self.payments_view.setModel(self.payments_model)
+        self.tabs.addTab(self._tab(self.payments_view), "Pagamentos")
+
+        self.history_model = HistoryModel(self)
+        self.history_view = QTableView(content)
+        configure_table(self.history_view, "customerHistory")
+        self.history_view.setModel(self.history_model)
+        self.tabs.addTab(self._tab(self.history_view), "Histórico")
+        layout.addWidget(self.tabs, 1)
+
+        self.error_label = QLabel(content)
+        self.error_label.setObjectName("detailError")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        return content
+
+    @staticmethod
+    def _tab(view: QTableView) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(view)
+        return tab
+
+    # --- loading -----------------------------------------------------------------------------
+
+    @property
+    def customer_id(self) -> int | None:
+        return self.detail.customer_id if self.detail else None
+
+    def clear(self) -> None:
+        self._serial += 1
+        self.detail = None
+        self.stack.setCurrentIndex(0)
+
+    def load(self, customer_id: int, *, highlight_installment: int | None = None) -> None:
+        """Fetch the customer's detail in the background; a newer request wins."""
+        self._serial += 1
+        serial = self._serial
+        self._highlight = highlight_installment
+        db, today = self.ctx.db, self.ctx.today()
+
+        def job() -> tuple[int, CustomerDetail]:
+            with db.unit_of_work() as uow:
+                return serial, customer_service.customer_detail(uow.session, customer_id, today)
+
+        run_in_background(job, self._on_loaded, self._on_failed)
+
+    def _on_loaded(self, result: tuple[int, CustomerDetail]) -> None:
+        serial, detail = result
+        if serial != self._serial:
+            return  # the cashier has moved on to another customer
+        self.show_detail(detail)
+        self.detailLoaded.emit(detail.customer_id)
+
+    def _on_failed(self, exc: Exception) -> None:
+        message = explain(exc)
+        if isinstance(exc, LookupError):
+            message = str(exc)
+        self.error_label.setText(message)
+        self.error_label.show()
+        self.loadFailed.emit(message)
+
+    # --- showing -----------------------------------------------------------------------------
+
+    def show_detail(self, d: CustomerDetail) -> None:
+        today = self.ctx.today()
+        self.detail = d
+        self.error_label.hide()
+        self.name_label.setText(d.name)
+        self.band_chip.set_band(d.band)
+        parts = [f"CPF {d.cpf}"]
+        if d.birth_date:
+            parts.append(
+                f"nascimento {format_date(d.birth_date)} ({_age(d.birth_date, today)} anos)"
+            )
+        parts.append(f"cliente desde {format_date(d.created_at)}")
+        self.subtitle.setText(" · ".join(parts))
+        self._show_flags(d)
+
+        self.profile_badge.set_letter(d.profile.letter)
+        reason = _keep_numbers_with_units(html.escape(d.profile.reason))
+        self.profile_sentence.setText(f"<b>Perfil {d.profile.letter}</b> — {reason}")
+
+        self.phones_label.setText("<br>".join(_phone_html(p) for p in d.phones) or "Sem telefone")
+        self.email_label.setText(d.email)
+        self.email_label.setVisible(bool(d.email))
+        self.address_label.setText(
+            "\n".join(line.replace("CEP ", "CEP\u00a0") for line in d.address_lines)
+            or "Sem endereço"
+        )
+
+        self.limit_value.setText(format_brl(d.credit.limit))
+        self.used_value.setText(format_brl(d.credit.used))
+        self.available_value.setText(format_brl(d.credit.available))
+        self.credit_reasons.setText(
+            "\n".join(_keep_numbers_with_units(r) for r in d.credit.reasons)
+        )
+        self.credit_reasons.setVisible(bool(d.credit.reasons))
+
+        self.installments_model.set_rows(d.installments)
+        _fit_columns(self.installments_view, stretch=1)
+        self.installments_view.horizontalHeader().setSectionResizeMode(
+            InstallmentsModel.BAND_COLUMN, QHeaderView.ResizeMode.Interactive
+        )
+        self.installments_view.setColumnWidth(
+            InstallmentsModel.BAND_COLUMN,
+            self.installments_view.sizeHintForColumn(InstallmentsModel.BAND_COLUMN) + 8,
+        )
+        overdue = d.overdue_count
+        if d.installments:
+            count = len(d.installments)
+            text = f"{count} parcela{'s' if count > 1 else ''} em aberto"
+            if overdue:
+                text += f", {overdue} vencida{'s' if overdue > 1 else ''}"
+            self.installments_footer.setText(f"{text} · Total hoje {format_brl(d.open_total)}")
+        else:
+            self.installments_footer.setText("Nenhuma parcela em aberto.")
+        self.tabs.setTabText(0, f"Parcelas em aberto ({len(d.installments)})")
+
+        self.payments_model.set_rows(d.payments)
+        _fit_columns(self.payments_view, stretch=3)
+        self.tabs.setTabText(1, f"Pagamentos ({len(d.payments)})")
+        history = history_entries(d.contacts, d.promises, d.audit)
+        self.history_model.set_rows(history)
+        _fit_columns(self.history_view, stretch=2)
+        self.tabs.setTabText(2, f"Histórico ({len(history)})")
+
+        self.stack.setCurrentIndex(1)
+        if self._highlight is not None:
+            self.select_installment(self._highlight)
+
+    def select_installment(self, installment_id: int) -> None:
+        row = self.installments_model.row_of_id(installment_id)
+        if row is None:
+            return
+        self.tabs.setCurrentIndex(0)
+        self.installments_view.selectRow(row)
+        self.installments_view.scrollTo(self.installments_model.index(row, 0))
+
+    def _show_flags(self, d: CustomerDetail) -> None:
+        while self.flags_row.count() > 1:
+            item = self.flags_row.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        flags: list[str] = []
+        if d.anonymized:
+            flags.append("Dados anonimizados (LGPD)")
+        if d.blocked:
+            flags.append("Bloqueado para compras a prazo")
+        if d.in_court:
+            flags.append("Cobrança judicial")
+        if d.bureau_reported_on:
+            flags.append(f"Negativado em {format_date(d.bureau_reported_on)}")
+        if d.protested_on:
+            flags.append(f"Protestado em {format_date(d.protested_on)}")
+        if d.collection_agency:
+            flags.append(f"Cobrança: {d.collection_agency}")
+        if not d.contact_consent:
+            flags.append("Não autoriza contato")
+        for position, text in enumerate(flags):
+            label = QLabel(text)
+            label.setObjectName("flag")
+            self.flags_row.insertWidget(position, label)
+
+    def table_models(self) -> list[RowsModel]:
+        return [self.installments_model, self.payments_model, self.history_model]

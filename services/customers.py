@@ -269,14 +269,8 @@ def _parse_limit(value: Decimal | str | None) -> Decimal | None:
 
 def _validate(data: CustomerInput, today: date) -> _Clean:
     """Check every field and report all problems at once (field names = CustomerInput's)."""
-    errors: list[FieldError] = []
-    out: dict[str, Any] = {}
-
-    def attempt(name: str, fn: Any) -> None:
-        try:
-            out[name] = fn()
-        except FieldError as e:
-            errors.append(e)
+    form = validation.FieldCollector()
+    attempt = form.take
 
     def name_value() -> str:
         value = validation.required_text(data.name, "name", "o nome do cliente", 120)
@@ -324,7 +318,7 @@ def _validate(data: CustomerInput, today: date) -> _Clean:
     phones: list[tuple[str, bool, str | None]] = []
     typed = [(i, p) for i, p in enumerate(data.phones) if digits(p[0]) or (p[2] or "").strip()]
     if len(typed) > MAX_PHONES:
-        errors.append(FieldError(f"phones.{MAX_PHONES}", f"No máximo {MAX_PHONES} telefones."))
+        form.add(FieldError(f"phones.{MAX_PHONES}", f"No máximo {MAX_PHONES} telefones."))
     seen: set[str] = set()
     for position, (number, whatsapp, label) in typed[:MAX_PHONES]:
         where = f"phones.{position}"
@@ -337,18 +331,17 @@ def _validate(data: CustomerInput, today: date) -> _Clean:
             seen.add(phone)
             phones.append((phone, bool(whatsapp), validation.optional_text(label, where, 30)))
         except FieldError as e:
-            errors.append(e)
+            form.add(e)
     if not typed:
-        errors.append(FieldError("phones.0", "Informe ao menos um telefone para contato."))
+        form.add(FieldError("phones.0", "Informe ao menos um telefone para contato."))
 
-    if errors:
-        raise ValidationErrors(errors)
+    form.raise_if_any()
     return _Clean(
         phones=tuple(phones),
         contact_consent=bool(data.contact_consent),
         blocked=bool(data.blocked),
         in_court=bool(data.in_court),
-        **out,
+        **form.values,
     )
 
 

@@ -269,29 +269,21 @@ def section_from_json(key: str, data: dict[str, Any]) -> Any:
 
 
 def _validate_identity(v: ShopIdentity) -> ShopIdentity:
-    errors: list[FieldError] = []
-    cleaned: dict[str, Any] = {}
-
-    def attempt(name: str, fn: Any) -> None:
-        try:
-            cleaned[name] = fn()
-        except FieldError as e:
-            errors.append(e)
-
-    attempt("name", lambda: validation.required_text(v.name, "name", "o nome da loja", 120))
-    attempt("document", lambda: validation.cpf_or_cnpj(v.document, "document"))
-    attempt("street", lambda: validation.required_text(v.street, "street", "o endereço", 160))
-    attempt("number", lambda: validation.optional_text(v.number, "number", 20) or "")
-    attempt("complement", lambda: validation.optional_text(v.complement, "complement", 80) or "")
-    attempt("district", lambda: validation.optional_text(v.district, "district", 80) or "")
-    attempt("city", lambda: validation.required_text(v.city, "city", "a cidade", 80))
-    attempt("uf", lambda: validation.uf(v.uf, "uf", required=True))
-    attempt("cep", lambda: validation.cep(v.cep, "cep") or "")
-    attempt("phone", lambda: validation.phone(v.phone, "phone") if digits(v.phone) else "")
-    attempt("email", lambda: validation.email(v.email, "email") or "")
-    if errors:
-        raise ValidationErrors(errors)
-    return ShopIdentity(**cleaned)
+    form = validation.FieldCollector()
+    take = form.take
+    take("name", lambda: validation.required_text(v.name, "name", "o nome da loja", 120))
+    take("document", lambda: validation.cpf_or_cnpj(v.document, "document"))
+    take("street", lambda: validation.required_text(v.street, "street", "o endereço", 160))
+    take("number", lambda: validation.optional_text(v.number, "number", 20) or "")
+    take("complement", lambda: validation.optional_text(v.complement, "complement", 80) or "")
+    take("district", lambda: validation.optional_text(v.district, "district", 80) or "")
+    take("city", lambda: validation.required_text(v.city, "city", "a cidade", 80))
+    take("uf", lambda: validation.uf(v.uf, "uf", required=True))
+    take("cep", lambda: validation.cep(v.cep, "cep") or "")
+    take("phone", lambda: validation.phone(v.phone, "phone") if digits(v.phone) else "")
+    take("email", lambda: validation.email(v.email, "email") or "")
+    form.raise_if_any()
+    return ShopIdentity(**form.values)
 
 
 def _validate_policy(v: CollectionPolicy) -> CollectionPolicy:

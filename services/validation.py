@@ -7,9 +7,11 @@ Each validator takes what a person typed and returns the value as stored, or rai
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from stdnum.br import cnpj as stdnum_cnpj
 from stdnum.br import cpf as stdnum_cpf
@@ -116,6 +118,28 @@ class ValidationErrors(ValueError):
 
     def by_field(self) -> dict[str, str]:
         return {e.field: e.message for e in self.errors}
+
+
+class FieldCollector:
+    """Runs a form's validators and keeps going, so every wrong field is reported at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+        self.values: dict[str, Any] = {}
+
+    def take(self, name: str, validate: Callable[[], Any]) -> None:
+        """Store ``validate()`` under ``name``, or remember the FieldError it raised."""
+        try:
+            self.values[name] = validate()
+        except FieldError as error:
+            self.errors.append(error)
+
+    def add(self, error: FieldError) -> None:
+        self.errors.append(error)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationErrors(self.errors)
 
 
 def cpf(text: str, field: str = "cpf") -> str:

@@ -204,7 +204,10 @@ def cet_yearly(
         high *= 2
         if high > 1e9:
             raise ValueError("CET alto demais para ser calculado; confira o plano.")
+    # Stop once the bracket is far below the 0.01 % the result shows (about 60 halvings).
     for _ in range(200):
+        if high - low < 1e-13:
+            break
         middle = (low + high) / 2
         if excess(middle) > 0:
             low = middle

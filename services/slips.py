@@ -12,12 +12,15 @@ from services.text import digits
 SLIP_CODE_LENGTH = 12
 
 
+# A digit weighted 2, with a product over 9 counted as the sum of its digits (0→0 … 9→9).
+_DOUBLED = {str(d): (2 * d) - 9 if 2 * d > 9 else 2 * d for d in range(10)}
+_SINGLE = {str(d): d for d in range(10)}
+
+
 def mod10(number: str) -> int:
     """FEBRABAN mod 10: weights 2,1,2,1… from the right, products over 9 add their digits."""
-    total = 0
-    for i, ch in enumerate(reversed(number)):
-        product = int(ch) * (2 if i % 2 == 0 else 1)
-        total += product - 9 if product > 9 else product
+    backwards = number[::-1]
+    total = sum(_DOUBLED[c] for c in backwards[0::2]) + sum(_SINGLE[c] for c in backwards[1::2])
     return (10 - total % 10) % 10
 
 

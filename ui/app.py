@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 
 from services import config
 from services import db as dbmod
-from services.db import Database, DatabaseError
+from services.db import Database
 from services.users import Operator
 from ui.context import AppContext, system_now
 from ui.tasks import CancelToken, run_in_background
@@ -82,34 +82,37 @@ def run_blocking_with_progress(
     return outcome.get("result")
 
 
-def _prepare_database(database: Database, *, demo: bool, reset_demo: bool, today: date) -> None:
-    def work(token: CancelToken) -> None:
+def _prepare_database(database: Database, *, demo: bool, reset_demo: bool, today: date) -> bool:
+    """Migrate (and build the demo shop); returns whether the shop has been set up."""
+
+    def work(token: CancelToken) -> bool:
+        from services import settings as settings_service
+
         path = database.sqlite_path
         if demo and reset_demo and path is not None:
             database.dispose()
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         dbmod.upgrade(database)
-        if demo:
+        with database.unit_of_work() as uow:
+            configured = settings_service.is_configured(uow.session)
+        if demo and not configured:
             from services import demo as demo_service
-            from services import settings as settings_service
 
-            with database.unit_of_work() as uow:
-                configured = settings_service.is_configured(uow.session)
-            if not configured:
-                demo_service.create_demo_shop(database, today=today, progress=token.progress)
+            demo_service.create_demo_shop(database, today=today, progress=token.progress)
+            configured = True
+        return configured
 
     label = "Preparando a loja de demonstração…" if demo else "Abrindo o banco de dados…"
-    run_blocking_with_progress(None, label, work)
+    return bool(run_blocking_with_progress(None, label, work))
 
 
-def _login(database: Database, clock: Callable[[], datetime], demo: bool) -> Operator | None:
-    from services import settings as settings_service
+def _login(
+    database: Database, clock: Callable[[], datetime], *, demo: bool, configured: bool
+) -> Operator | None:
     from ui.first_run import FirstRunDialog
     from ui.login import LoginDialog
 
-    with database.unit_of_work() as uow:
-        configured = settings_service.is_configured(uow.session)
     if not configured:
         first = FirstRunDialog(database, clock)
         if first.exec() != FirstRunDialog.DialogCode.Accepted:
@@ -147,8 +150,10 @@ def run_app(
     database = Database.open(location.url)
     clock = system_now
     try:
-        _prepare_database(database, demo=demo, reset_demo=reset_demo, today=clock().date())
-    except (DatabaseError, Exception) as exc:  # explained, never a traceback on screen
+        configured = _prepare_database(
+            database, demo=demo, reset_demo=reset_demo, today=clock().date()
+        )
+    except Exception as exc:  # explained in Portuguese, never a traceback on screen
         log.exception("could not open the database")
         QMessageBox.critical(
             None,
@@ -157,7 +162,7 @@ def run_app(
             f"Banco: {database.engine.url.render_as_string(hide_password=True)}",
         )
         return 2
-    operator = _login(database, clock, demo)
+    operator = _login(database, clock, demo=demo, configured=configured)
     if operator is None:
         return 0
     from ui.main_window import MainWindow

@@ -141,10 +141,12 @@ def profile_for(history: PaymentHistory) -> Profile:
 
     on_time = _on_time_pct(history)
     if on_time < C_ON_TIME_PCT:
-        return Profile(
-            "C",
-            f"Atrasa com frequência: só {_shown_pct(on_time)} das parcelas pagas no vencimento.",
+        share = (
+            f"só {_shown_pct(on_time)} das parcelas pagas"
+            if on_time >= 1
+            else "nenhuma parcela paga"
         )
+        return Profile("C", f"Atrasa com frequência: {share} no vencimento.")
     if history.average_days_late > C_AVERAGE_DAYS_LATE:
         return Profile(
             "C",

@@ -149,3 +149,19 @@ def test_every_history_gets_one_letter_and_one_sentence(history: PaymentHistory)
     if result.letter == "A":
         assert history.paid_on_time * 10 >= history.installments_paid * 9
         assert history.max_days_late_open <= 7
+
+
+def test_never_on_time_reads_naturally() -> None:
+    history = PaymentHistory(
+        installments_paid=6,
+        paid_on_time=0,
+        average_days_late=Decimal("5"),
+        max_days_late_open=0,
+        renegotiations=0,
+        broken_promises=0,
+        broken_agreements=0,
+        months_as_customer=12,
+    )
+    profile = profile_for(history)
+    assert profile.letter == "C"
+    assert profile.reason == "Atrasa com frequência: nenhuma parcela paga no vencimento."

@@ -7,4 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/venv.sh
 ensure_venv ""
+case " $* " in
+  *" --help "*|*" -h "*|*" seed "*|*" migrate "*|*" info "*) ;;  # no window: no Qt libraries needed
+  *) ensure_qt_runtime ;;
+esac
 exec "$VENV/bin/python" main.py "$@"

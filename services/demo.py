@@ -435,6 +435,8 @@ def _rate_decimal(units: int) -> Decimal:
 
 _CetKey = tuple[int, int, int, tuple[int, ...]]
 _CetItem = tuple[int, date, list[date], list[int]]
+
+
 class _Cet:
     """The CET of every distinct plan, computed once: many sales share the same plan."""
 
@@ -1671,9 +1673,7 @@ def _write_planned(shop: _Shop, writer: _Writer, tables: dict[str, Table]) -> No
     )  # fmt: skip
 
 
-def _write_customers(
-    chunk: list[_Cust], writer: _Writer, tables: dict[str, Table]
-) -> None:
+def _write_customers(chunk: list[_Cust], writer: _Writer, tables: dict[str, Table]) -> None:
     """What the simulation decided for some customers: flags, agreements, installments."""
     as_date, as_time, as_bool = writer.date, writer.datetime, writer.boolean
     flagged = [

@@ -1,0 +1,98 @@
+"""Platypus helpers shared by the flowing documents (receipt, disclosure)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
+
+from services.documents import style
+from services.documents.common import Canvas, shop_lines
+from services.documents.data import Shop
+
+Flowable = Any  # reportlab.platypus.Flowable (untyped)
+OnPage = Callable[[Canvas, Any], None]
+
+
+def p(text: str, style_name: str = "body") -> Flowable:
+    """A paragraph of plain text: escaped, so "&" or "<" in a name prints as typed."""
+    return Paragraph(escape(text), style.paragraph_styles()[style_name])
+
+
+def markup(text: str, style_name: str = "body") -> Flowable:
+    """A paragraph whose text already holds reportlab markup (<b>); values escaped by caller."""
+    return Paragraph(text, style.paragraph_styles()[style_name])
+
+
+def shop_block(shop: Shop, style_name: str = "body") -> list[Flowable]:
+    first, *rest = shop_lines(shop)
+    return [p(first, "shop"), *(p(line, style_name) for line in rest)]
+
+
+def key_value_table(
+    rows: Sequence[tuple[str, str]], width: float, *, bold_last: bool = False, size: str = "cell"
+) -> Flowable:
+    """Label on the left, value right-aligned on the right (amounts line up)."""
+    data = [[p(label, size), p(value, f"{size}_right")] for label, value in rows]
+    if bold_last and data:
+        label, value = rows[-1]
+        data[-1] = [
+            markup(f"<b>{escape(label)}</b>", size),
+            markup(f"<b>{escape(value)}</b>", f"{size}_right"),
+        ]
+    table = Table(data, colWidths=[width * 0.55, width * 0.45])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+            ]
+        )
+    )
+    return table
+
+
+def build(
+    story: list[Flowable],
+    pagesize: tuple[float, float],
+    margin: float,
+    title: str,
+    on_page: OnPage | None = None,
+) -> bytes:
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title=title,
+        author="Crediário",
+        pageCompression=1,
+    )
+    frame = Frame(
+        margin, margin, pagesize[0] - 2 * margin, pagesize[1] - 2 * margin, 0, 0, 0, 0, id="body"
+    )
+    doc.addPageTemplates([PageTemplate("page", [frame], onPage=on_page or _nothing)])
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def story_height(story: Sequence[Flowable], width: float) -> float:
+    """Height the story takes in one column of ``width``: a roll receipt is cut to content."""
+    total = 0.0
+    for flowable in story:
+        _, h = flowable.wrap(width, 10_000)
+        total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+    return total
+
+
+def _nothing(canvas: Canvas, doc: Any) -> None:
+    return None

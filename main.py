@@ -75,6 +75,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = sub.add_parser("info", help="mostra onde está o banco e a versão do esquema")
     _add_db_options(info)
+
+    printing = sub.add_parser(
+        "print",
+        help="gera o PDF de um carnê, boleto, recibo ou demonstrativo",
+        description="Gera um documento em PDF a partir do banco de dados.",
+    )
+    docs = printing.add_subparsers(dest="document", metavar="DOCUMENTO", required=True)
+    carne = docs.add_parser("carne", help="carnê das parcelas em aberto de uma venda")
+    carne.add_argument("--sale", type=_positive, required=True, metavar="ID", help="nº da venda")
+    carne.add_argument(
+        "--per-page", type=int, choices=(1, 3), default=3, help="boletos por folha A4 (3 ou 1)"
+    )
+    slip = docs.add_parser("slip", help="boleto de uma parcela (2ª via atualizada se vencida)")
+    slip.add_argument(
+        "--installment", type=_positive, required=True, metavar="ID", help="nº da parcela"
+    )
+    receipt = docs.add_parser("receipt", help="recibo de um pagamento")
+    receipt.add_argument(
+        "--payment", type=_positive, required=True, metavar="ID", help="nº do pagamento"
+    )
+    receipt.add_argument("--a4", action="store_true", help="folha A4 em vez de bobina de 80 mm")
+    disclosure = docs.add_parser("disclosure", help="demonstrativo da venda a prazo (CDC art. 52)")
+    disclosure.add_argument(
+        "--sale", type=_positive, required=True, metavar="ID", help="nº da venda"
+    )
+    for doc in (carne, slip, receipt, disclosure):
+        _add_db_options(doc)
+        doc.add_argument("--out", required=True, metavar="ARQUIVO", help="PDF a gravar")
+        doc.add_argument(
+            "--today", type=_date, default=None, help="data de referência (AAAA-MM-DD)"
+        )
     return parser
 
 
@@ -136,6 +167,37 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_print(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from services import db as dbmod
+    from services.printing import PrintJob, PrintRefused, render
+
+    database, _location = _open_database(args)
+    dbmod.check_not_newer(database)
+    record = {"carne": "sale", "slip": "installment", "receipt": "payment", "disclosure": "sale"}[
+        args.document
+    ]
+    job = PrintJob(
+        kind=args.document,
+        record_id=getattr(args, record),
+        today=args.today or date.today(),
+        receipt_size="a4" if getattr(args, "a4", False) else "roll",
+        per_page=getattr(args, "per_page", 3),
+    )
+    try:
+        with database.unit_of_work() as uow:
+            pdf = render(uow.session, job)
+    except (PrintRefused, ValueError) as exc:
+        print(f"Não foi possível imprimir: {exc}", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    print(f"{out} ({len(pdf) // 1024} KiB)")
+    return 0
+
+
 def _cmd_gui(args: argparse.Namespace) -> int:
     from ui.app import run_app
 
@@ -149,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from services.db import DatabaseError
 
-    commands = {"seed": _cmd_seed, "migrate": _cmd_migrate, "info": _cmd_info}
+    commands = {"seed": _cmd_seed, "migrate": _cmd_migrate, "info": _cmd_info, "print": _cmd_print}
     try:
         return commands.get(args.command, _cmd_gui)(args)
     except DatabaseError as exc:

@@ -1,0 +1,356 @@
+"""From the database to a printed document: builds the renderers' data and renders it.
+
+The renderers (``services.documents``) know nothing of the database; this module reads a sale,
+an installment or a payment with the shop's settings, computes the codes (slip code, FEBRABAN
+barcode, Pix BR Code) and hands a frozen dataclass to the renderer. Time is a parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import (
+    CreditSale,
+    Customer,
+    Installment,
+    InstallmentStatus,
+    Payment,
+    PaymentAllocation,
+    PaymentMethod,
+    User,
+)
+from services import boleto, pix
+from services import settings as settings_service
+from services.charges import amount_due
+from services.documents.data import (
+    BankFields,
+    Carne,
+    Disclosure,
+    DisclosureInstallment,
+    Payer,
+    Receipt,
+    ReceiptItem,
+    Reversal,
+    Shop,
+    Slip,
+)
+from services.plans import yearly_from_monthly
+from services.settings import BankAgreement, ShopSettings
+from services.slips import slip_code_for
+
+METHOD_LABELS = {
+    PaymentMethod.CASH: "Dinheiro",
+    PaymentMethod.PIX: "Pix",
+    PaymentMethod.DEBIT: "Cartão de débito",
+    PaymentMethod.CREDIT: "Cartão de crédito",
+    PaymentMethod.OTHER: "Outro",
+}
+
+# Banks whose free field (campo livre) this app builds, with the printed code and name.
+BANKS = {"001": ("001-9", "Banco do Brasil"), "104": ("104-0", "Caixa Econômica Federal")}
+
+
+class PrintRefused(ValueError):
+    """A document that must not be printed as things stand; the message says what to fix."""
+
+
+def shop_for(settings: ShopSettings) -> Shop:
+    """The creditor as printed; refused while the identity is incomplete (CDC art. 42-A)."""
+    identity = settings.identity
+    missing = identity.missing()
+    if missing:
+        raise PrintRefused(
+            "Complete os dados da loja em Configurações antes de imprimir (exigência do CDC, "
+            f"art. 42-A): falta {', '.join(missing)}."
+        )
+    return Shop(
+        name=identity.name,
+        document=identity.document,
+        address=identity.address_line(),
+        phone=identity.phone,
+    )
+
+
+def address_of(customer: Customer) -> str:
+    street = ", ".join(p for p in (customer.street, customer.number) if p)
+    place = "/".join(p for p in (customer.city, customer.uf) if p)
+    cep = f"CEP {customer.cep[:5]}-{customer.cep[5:]}" if customer.cep else ""
+    parts = [street, customer.complement, customer.district, place, cep]
+    return " – ".join(p for p in parts if p)
+
+
+def payer_for(customer: Customer) -> Payer:
+    return Payer(name=customer.name, cpf=customer.cpf, address=address_of(customer))
+
+
+def _bank_fields(
+    bank: BankAgreement, installment_id: int, due: date, amount: Decimal
+) -> tuple[BankFields, str]:
+    """The FEBRABAN barcode for one installment and its nosso número (bank mode)."""
+    if bank.bank_code not in BANKS:
+        raise PrintRefused(
+            f"O banco {bank.bank_code} ainda não é suportado nos boletos; use o carnê próprio "
+            "(apague o convênio em Configurações › Banco) ou um destes: "
+            + ", ".join(f"{code} ({name})" for code, (_, name) in BANKS.items())
+            + "."
+        )
+    printed_code, name = BANKS[bank.bank_code]
+    sequence = f"{installment_id:010d}"
+    try:
+        if bank.bank_code == "001":
+            convenio = bank.agreement_code.strip()
+            free = boleto.bb_free_field(convenio, sequence, bank.wallet.strip() or "18")
+            our_number = boleto.nosso_numero_bb(convenio, sequence)
+            agency = f"{bank.agency} / {bank.account}".strip(" /")
+        else:
+            beneficiary = bank.agreement_code.strip()
+            nosso17 = boleto.nosso_numero_caixa(f"{installment_id:015d}")
+            free = boleto.caixa_sigcb_free_field(beneficiary, nosso17)
+            our_number = f"{nosso17}-{boleto.nosso_numero_caixa_dv(nosso17)}"
+            agency = f"{bank.agency} / {beneficiary}-{boleto.caixa_beneficiary_dv(beneficiary)}"
+    except ValueError as exc:
+        raise PrintRefused(f"Convênio bancário incompleto em Configurações › Banco: {exc}") from exc
+    code = boleto.barcode(bank.bank_code, due, amount, free)
+    fields = BankFields(
+        bank_code=printed_code,
+        bank_name=name,
+        agency_code=agency,
+        barcode=code,
+        digitable_line=boleto.digitable_line(code),
+    )
+    return fields, our_number
+
+
+def _slip(
+    settings: ShopSettings,
+    installment: Installment,
+    *,
+    sale_number: str,
+    document_date: date,
+    due: date,
+    amount: Decimal,
+    extra: tuple[str, ...] = (),
+) -> Slip:
+    code = installment.slip_code or slip_code_for(installment.id)
+    bank = None
+    our_number = code
+    if settings.bank.enabled:
+        bank, our_number = _bank_fields(settings.bank, installment.id, due, amount)
+    payload = None
+    if settings.pix.enabled:
+        payload = pix.brcode(
+            settings.pix.key,
+            settings.pix.merchant_name or settings.identity.name,
+            settings.pix.merchant_city or settings.identity.city,
+            amount=amount,
+            txid=pix.txid_for_slip(code),
+        )
+    policy = settings.policy
+    return Slip(
+        sale_number=sale_number,
+        installment=installment.number,
+        installments=installment.count,
+        due_date=due,
+        amount=amount,
+        code=code,
+        document_date=document_date,
+        our_number=our_number,
+        late_fee_pct=policy.late_fee_pct,
+        monthly_interest_pct=policy.monthly_interest_pct,
+        extra_instructions=extra,
+        pix_payload=payload,
+        bank=bank,
+    )
+
+
+def _origin_number(installment: Installment) -> str:
+    if installment.sale_id is not None:
+        return str(installment.sale_id)
+    return f"A{installment.agreement_id}"
+
+
+def carne_for_sale(session: Session, sale_id: int, *, per_page: int = 3) -> Carne:
+    """The carnê of a sale: one slip per installment still open, at its original amount."""
+    sale = session.get(CreditSale, sale_id)
+    if sale is None:
+        raise PrintRefused(f"Venda nº {sale_id} não encontrada.")
+    settings = settings_service.load(session)
+    shop = shop_for(settings)
+    customer = session.get(Customer, sale.customer_id)
+    assert customer is not None
+    open_installments = [i for i in sale.installments if i.status is InstallmentStatus.OPEN]
+    if not open_installments:
+        raise PrintRefused(f"A venda nº {sale_id} não tem parcelas em aberto para imprimir.")
+    slips = tuple(
+        _slip(
+            settings,
+            i,
+            sale_number=str(sale.id),
+            document_date=sale.sold_on,
+            due=i.due_date,
+            amount=i.amount - i.principal_paid,
+        )
+        for i in open_installments
+    )
+    return Carne(shop=shop, payer=payer_for(customer), slips=slips, per_page=per_page)
+
+
+def slip_for_installment(session: Session, installment_id: int, *, today: date) -> Carne:
+    """One slip; overdue, it is a 2ª via with the amount updated to ``today`` and due today."""
+    installment = session.get(Installment, installment_id)
+    if installment is None:
+        raise PrintRefused(f"Parcela nº {installment_id} não encontrada.")
+    if installment.status is not InstallmentStatus.OPEN:
+        raise PrintRefused("Esta parcela não está em aberto: não há boleto a imprimir.")
+    settings = settings_service.load(session)
+    shop = shop_for(settings)
+    customer = session.get(Customer, installment.customer_id)
+    assert customer is not None
+    policy = settings.policy
+    charges = amount_due(
+        installment.amount - installment.principal_paid,
+        installment.due_date,
+        today,
+        late_fee_pct=policy.late_fee_pct,
+        monthly_interest_pct=policy.monthly_interest_pct,
+        grace_days=policy.grace_days,
+    )
+    due, amount = installment.due_date, charges.principal
+    extra: tuple[str, ...] = ()
+    if today > installment.due_date:
+        due, amount = today, charges.total
+        extra = (
+            f"2ª via: valor atualizado até {today:%d/%m/%Y} (vencimento original "
+            f"{installment.due_date:%d/%m/%Y}).",
+        )
+    slip = _slip(
+        settings,
+        installment,
+        sale_number=_origin_number(installment),
+        document_date=today,
+        due=due,
+        amount=amount,
+        extra=extra,
+    )
+    return Carne(shop=shop, payer=payer_for(customer), slips=(slip,), per_page=1)
+
+
+def receipt_for_payment(session: Session, payment_id: int) -> Receipt:
+    payment = session.get(Payment, payment_id)
+    if payment is None:
+        raise PrintRefused(f"Pagamento nº {payment_id} não encontrado.")
+    if payment.reverses_id is not None:
+        raise PrintRefused(
+            f"O lançamento nº {payment_id} é um estorno; imprima o recibo do pagamento "
+            f"nº {payment.reverses_id}, que sai marcado como estornado."
+        )
+    settings = settings_service.load(session)
+    shop = shop_for(settings)
+    customer = session.get(Customer, payment.customer_id)
+    assert customer is not None
+    rows = session.execute(
+        select(PaymentAllocation, Installment)
+        .join(Installment, Installment.id == PaymentAllocation.installment_id)
+        .where(PaymentAllocation.payment_id == payment_id)
+        .order_by(Installment.due_date, Installment.id)
+    ).all()
+    items = tuple(
+        ReceiptItem(
+            installment=inst.number,
+            installments=inst.count,
+            due_date=inst.due_date,
+            principal=alloc.principal,
+            fee=alloc.fee,
+            interest=alloc.interest,
+            discount=alloc.discount,
+            sale_number=_origin_number(inst),
+        )
+        for alloc, inst in rows
+    )
+    reversal_row = session.scalar(select(Payment).where(Payment.reverses_id == payment_id))
+    reversal = (
+        Reversal(on=reversal_row.received_at.date(), reason=reversal_row.reversal_reason or "")
+        if reversal_row is not None
+        else None
+    )
+    operator = session.get(User, payment.operator_id)
+    return Receipt(
+        shop=shop,
+        number=f"{payment.id:06d}",
+        issued_at=payment.received_at,
+        payer_name=customer.name,
+        payer_cpf=customer.cpf,
+        items=items,
+        method=METHOD_LABELS[payment.method],
+        operator=operator.full_name if operator else "",
+        amount_tendered=payment.tendered,
+        reversal=reversal,
+        city=settings.identity.city,
+    )
+
+
+def disclosure_for_sale(session: Session, sale_id: int) -> Disclosure:
+    """What the customer is told before a credit sale (CDC art. 52 and 54-B)."""
+    sale = session.get(CreditSale, sale_id)
+    if sale is None:
+        raise PrintRefused(f"Venda nº {sale_id} não encontrada.")
+    settings = settings_service.load(session)
+    shop = shop_for(settings)
+    customer = session.get(Customer, sale.customer_id)
+    assert customer is not None
+    return Disclosure(
+        shop=shop,
+        payer=payer_for(customer),
+        sale_number=str(sale.id),
+        sale_date=sale.sold_on,
+        cash_price=sale.cash_price,
+        down_payment=sale.down_payment,
+        installments=tuple(
+            DisclosureInstallment(i.number, i.due_date, i.amount) for i in sale.installments
+        ),
+        monthly_rate_pct=sale.monthly_rate,
+        yearly_rate_pct=yearly_from_monthly(sale.monthly_rate),
+        cet_yearly_pct=sale.cet_yearly,
+        late_fee_pct=settings.policy.late_fee_pct,
+        monthly_interest_pct=settings.policy.monthly_interest_pct,
+        items=tuple(part.strip() for part in sale.description.split(";") if part.strip()),
+        city=settings.identity.city,
+    )
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """What the shell and the preview ask for: a kind of document and its record."""
+
+    kind: str  # "carne", "slip", "receipt", "disclosure"
+    record_id: int
+    today: date
+    receipt_size: str = "roll"  # "roll" (80 mm) or "a4"
+    per_page: int = 3
+
+
+def render(session: Session, job: PrintJob) -> bytes:
+    """Build the document's data from the database and render it to PDF bytes."""
+    if job.kind == "carne":
+        from services.documents.slip import render_carne
+
+        return render_carne(carne_for_sale(session, job.record_id, per_page=job.per_page))
+    if job.kind == "slip":
+        from services.documents.slip import render_carne
+
+        return render_carne(slip_for_installment(session, job.record_id, today=job.today))
+    if job.kind == "receipt":
+        from services.documents.receipt import render_receipt
+
+        receipt = receipt_for_payment(session, job.record_id)
+        return render_receipt(receipt, "a4" if job.receipt_size == "a4" else "roll")
+    if job.kind == "disclosure":
+        from services.documents.disclosure import render_disclosure
+
+        return render_disclosure(disclosure_for_sale(session, job.record_id))
+    raise ValueError(f"unknown document kind: {job.kind}")

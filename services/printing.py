@@ -7,9 +7,12 @@ barcode, Pix BR Code) and hands a frozen dataclass to the renderer. Time is a pa
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +45,9 @@ from services.documents.data import (
 from services.plans import yearly_from_monthly
 from services.settings import BankAgreement, ShopSettings
 from services.slips import slip_code_for
+
+if TYPE_CHECKING:
+    from services.db import Database
 
 METHOD_LABELS = {
     PaymentMethod.CASH: "Dinheiro",
@@ -354,3 +360,57 @@ def render(session: Session, job: PrintJob) -> bytes:
 
         return render_disclosure(disclosure_for_sale(session, job.record_id))
     raise ValueError(f"unknown document kind: {job.kind}")
+
+
+class Cancelled(Exception):
+    """The person stopped a batch before it finished; nothing was produced."""
+
+
+def render_batch(
+    db: Database,
+    jobs: Sequence[PrintJob],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> bytes:
+    """Render several documents into one PDF, reporting progress and stopping when asked.
+
+    Each document is read in a unit of work of its own, so a long batch never holds a
+    transaction open, and a refusal names the document it concerns.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    if not jobs:
+        raise PrintRefused("Nada a imprimir.")
+    writer = PdfWriter()
+    for done, job in enumerate(jobs):
+        if cancelled():
+            raise Cancelled("Impressão cancelada.")
+        if progress is not None:
+            progress(done, len(jobs))
+        with db.unit_of_work() as uow:
+            pdf = render(uow.session, job)
+        if len(jobs) == 1:
+            return pdf
+        writer.append(PdfReader(BytesIO(pdf)))
+    if progress is not None:
+        progress(len(jobs), len(jobs))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def open_sales_of(session: Session, customer_id: int) -> list[int]:
+    """The customer's sales that still have open installments, oldest first (for carnês)."""
+    return list(
+        session.scalars(
+            select(Installment.sale_id)
+            .where(
+                Installment.customer_id == customer_id,
+                Installment.status == InstallmentStatus.OPEN,
+                Installment.sale_id.is_not(None),
+            )
+            .group_by(Installment.sale_id)
+            .order_by(Installment.sale_id)
+        )
+    )

@@ -214,3 +214,27 @@ def test_disclosure_lists_the_sale(shop_db: Database) -> None:
     save_png(pdf, "db-demonstrativo")
     text = " ".join(normalized_text(pdf))
     assert "Boa Vista" in text and "CET" in text
+
+
+def test_a_batch_joins_documents_and_can_be_cancelled(shop_db: Database) -> None:
+    from services.printing import Cancelled, open_sales_of, render_batch
+    from tests.documents.conftest import pdf_pages
+
+    with shop_db.unit_of_work() as uow:
+        customer_id = uow.session.scalar(
+            select(Installment.customer_id)
+            .where(Installment.status == InstallmentStatus.OPEN)
+            .group_by(Installment.customer_id)
+            .having(func.count(func.distinct(Installment.sale_id)) >= 2)
+            .limit(1)
+        )
+        assert customer_id is not None
+        sales = open_sales_of(uow.session, customer_id)
+    jobs = [PrintJob("carne", sale, TODAY, per_page=1) for sale in sales]
+    seen: list[tuple[int, int]] = []
+    pdf = render_batch(shop_db, jobs, progress=lambda d, t: seen.append((d, t)))
+    singles = [pdf_pages(_render(shop_db, job)) for job in jobs]
+    assert pdf_pages(pdf) == sum(singles)
+    assert seen[-1] == (len(jobs), len(jobs))
+    with pytest.raises(Cancelled):
+        render_batch(shop_db, jobs, cancelled=lambda: True)

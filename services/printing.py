@@ -45,6 +45,7 @@ from services.documents.data import (
 from services.plans import yearly_from_monthly
 from services.settings import BankAgreement, ShopSettings
 from services.slips import slip_code_for
+from services.text import format_phone
 
 if TYPE_CHECKING:
     from services.db import Database
@@ -78,7 +79,7 @@ def shop_for(settings: ShopSettings) -> Shop:
         name=identity.name,
         document=identity.document,
         address=identity.address_line(),
-        phone=identity.phone,
+        phone=format_phone(identity.phone) if identity.phone else "",
     )
 
 

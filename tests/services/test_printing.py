@@ -238,3 +238,9 @@ def test_a_batch_joins_documents_and_can_be_cancelled(shop_db: Database) -> None
     assert seen[-1] == (len(jobs), len(jobs))
     with pytest.raises(Cancelled):
         render_batch(shop_db, jobs, cancelled=lambda: True)
+
+
+def test_the_shop_phone_is_printed_formatted(shop_db: Database) -> None:
+    sale_id, _ = _sale_with_open_installments(shop_db)
+    text = " ".join(normalized_text(_render(shop_db, PrintJob("disclosure", sale_id, TODAY))))
+    assert "Telefone (16) " in text

@@ -401,6 +401,16 @@ def render_batch(
     return out.getvalue()
 
 
+def carne_job_for_installment(session: Session, installment_id: int, today: date) -> PrintJob:
+    """The carnê of the sale an installment belongs to (agreements print their own slips)."""
+    installment = session.get(Installment, installment_id)
+    if installment is None:
+        raise PrintRefused(f"Parcela nº {installment_id} não encontrada.")
+    if installment.sale_id is None:
+        raise PrintRefused("Esta parcela é de um acordo e não tem carnê; imprima a “2ª via”.")
+    return PrintJob("carne", installment.sale_id, today)
+
+
 def open_sales_of(session: Session, customer_id: int) -> list[int]:
     """The customer's sales that still have open installments, oldest first (for carnês)."""
     return list(

@@ -115,6 +115,10 @@ def error_message(exc: BaseException) -> str:
     """What to tell a person about a failure, in Portuguese."""
     if isinstance(exc, ValidationErrors | FieldError | AuthError | DatabaseError):
         return str(exc)
+    from services.printing import PrintRefused
+
+    if isinstance(exc, PrintRefused):  # says what to fix, in Portuguese
+        return str(exc)
     from sqlalchemy.exc import IntegrityError, OperationalError
     from sqlalchemy.orm.exc import StaleDataError
 
@@ -135,6 +139,8 @@ def error_message(exc: BaseException) -> str:
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "Não foi possível") -> None:
-    if not isinstance(exc, ValidationErrors | FieldError | AuthError):
+    from services.printing import PrintRefused
+
+    if not isinstance(exc, ValidationErrors | FieldError | AuthError | PrintRefused):
         log.error("error shown to user: %r\n%s", exc, getattr(exc, "__traceback_text__", ""))
     QMessageBox.warning(parent, title, error_message(exc))

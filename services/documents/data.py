@@ -92,12 +92,14 @@ class ReceiptItem:
     principal: Decimal
     fee: Decimal = Decimal("0.00")
     interest: Decimal = Decimal("0.00")
+    # Charges waived at the counter: shown, never paid, so not part of the total. Principal, fee
+    # and interest are what was paid (as in models.PaymentAllocation).
     discount: Decimal = Decimal("0.00")
     sale_number: str = ""
 
     @property
     def total(self) -> Decimal:
-        return self.principal + self.fee + self.interest - self.discount
+        return self.principal + self.fee + self.interest
 
 
 @dataclass(frozen=True)

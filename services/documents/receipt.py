@@ -130,15 +130,23 @@ class ReceiptRenderer:
             if item.interest:
                 rows.append(("Juros", brl(item.interest)))
             if item.discount:
-                rows.append(("Desconto", f"− {brl(item.discount)}"))
-            rows.append(("Valor da parcela", brl(item.total)))
+                rows.append(("Encargos dispensados (não cobrados)", brl(item.discount)))
+            rows.append(("Valor pago da parcela", brl(item.total)))
             story.append(key_value_table(rows, width, bold_last=True))
             story.append(Spacer(1, 3))
         return story
 
     @staticmethod
     def _items_table(receipt: Receipt, width: float) -> Flowable:
-        head = ["Venda · parcela", "Vencimento", "Principal", "Multa", "Juros", "Desconto", "Total"]
+        head = [
+            "Venda · parcela",
+            "Vencimento",
+            "Principal",
+            "Multa",
+            "Juros",
+            "Dispensado",
+            "Pago",
+        ]
         data: list[list[Any]] = [
             [p(h, "cell") if i < 2 else p(h, "cell_right") for i, h in enumerate(head)]
         ]

@@ -244,3 +244,24 @@ def test_the_shop_phone_is_printed_formatted(shop_db: Database) -> None:
     sale_id, _ = _sale_with_open_installments(shop_db)
     text = " ".join(normalized_text(_render(shop_db, PrintJob("disclosure", sale_id, TODAY))))
     assert "Telefone (16) " in text
+
+
+def test_waived_charges_are_shown_but_not_taken_off_the_total_again(shop_db: Database) -> None:
+    """Payment.amount is what was paid; the waiver is informative (charging less is no favour
+    to a receipt that under-states what the customer handed over)."""
+    from services.money import format_brl
+
+    with shop_db.unit_of_work() as uow:
+        payment = uow.session.scalars(
+            select(Payment)
+            .where(Payment.discount > 0, Payment.reverses_id.is_(None))
+            .order_by(Payment.id)
+            .limit(1)
+        ).one()
+        payment_id, paid, waived = payment.id, payment.amount, payment.discount
+    for size in ("roll", "a4"):
+        pdf = _render(shop_db, PrintJob("receipt", payment_id, TODAY, receipt_size=size))
+        text = " ".join(normalized_text(pdf))
+        assert f"TOTAL PAGO {format_brl(paid)}" in text
+        assert format_brl(paid - waived) not in text.split("TOTAL PAGO")[1][:30]
+    save_png(pdf, "db-recibo-com-dispensa")

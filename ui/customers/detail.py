@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QStackedWidget,
     QTableView,
     QTabWidget,
@@ -22,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from services import customers as customer_service
-from services.customers import CustomerDetail
+from services.customers import CustomerDetail, PaymentLine
+from services.db import Database
 from services.money import format_brl
+from services.printing import PrintJob, PrintRefused, carne_job_for_installment, open_sales_of
 from ui.context import AppContext
 from ui.customers.common import explain
 from ui.customers.models import (
@@ -34,6 +38,7 @@ from ui.customers.models import (
     format_date,
     history_entries,
 )
+from ui.documents import print_documents, print_resolved
 from ui.tasks import run_in_background
 from ui.widgets import BandChip, BandChipDelegate
 
@@ -300,14 +305,65 @@ class CustomerDetailPanel(QWidget):
         tab_layout.setContentsMargins(0, 6, 0, 0)
         tab_layout.setSpacing(2)
         tab_layout.addWidget(self.installments_view)
-        tab_layout.addWidget(self.installments_footer)
+        self.carne_button = self._print_button(
+            "Carnê", "printCarneButton", "Ctrl+Shift+P", "Imprimir o carnê da venda desta parcela"
+        )
+        self.slip_button = self._print_button(
+            "2ª via",
+            "duplicateSlipButton",
+            "Ctrl+P",
+            "Imprimir o boleto desta parcela, com o valor atualizado até hoje se estiver vencida",
+        )
+        self.all_carnes_button = self._print_button(
+            "Todos os carnês",
+            "printAllCarnesButton",
+            "Ctrl+Shift+T",
+            "Imprimir um carnê por venda com parcelas em aberto",
+        )
+        self.carne_button.clicked.connect(self._on_print_carne)
+        self.slip_button.clicked.connect(self._on_print_slip)
+        self.all_carnes_button.clicked.connect(self._on_print_all_carnes)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(6)
+        for button in (self.slip_button, self.carne_button, self.all_carnes_button):
+            bottom.addWidget(button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.installments_footer)
+        tab_layout.addLayout(bottom)
         self.tabs.addTab(installments_tab, "Parcelas em aberto")
 
         self.payments_model = PaymentsModel(self)
         self.payments_view = QTableView(content)
         configure_table(self.payments_view, "customerPayments")
         self.payments_view.setModel(self.payments_model)
-        self.tabs.addTab(self._tab(self.payments_view), "Pagamentos")
+        self.receipt_button = self._print_button(
+            "Recibo",
+            "printReceiptButton",
+            "Ctrl+R",
+            "Imprimir o recibo deste pagamento (bobina 80 mm)",
+        )
+        self.receipt_a4_button = self._print_button(
+            "Recibo A4",
+            "printReceiptA4Button",
+            "Ctrl+Shift+R",
+            "Imprimir o recibo deste pagamento em folha A4",
+        )
+        self.receipt_button.clicked.connect(lambda: self._on_print_receipt("roll"))
+        self.receipt_a4_button.clicked.connect(lambda: self._on_print_receipt("a4"))
+        payments_tab = self._tab(self.payments_view)
+        receipt_row = QHBoxLayout()
+        receipt_row.setSpacing(6)
+        receipt_row.addWidget(self.receipt_button)
+        receipt_row.addWidget(self.receipt_a4_button)
+        receipt_row.addStretch(1)
+        payments_layout = payments_tab.layout()
+        assert isinstance(payments_layout, QVBoxLayout)
+        payments_layout.addLayout(receipt_row)
+        self.tabs.addTab(payments_tab, "Pagamentos")
+        self.installments_view.selectionModel().selectionChanged.connect(self._update_print_buttons)
+        self.payments_view.selectionModel().selectionChanged.connect(self._update_print_buttons)
+        self.installments_model.modelReset.connect(self._update_print_buttons)
+        self.payments_model.modelReset.connect(self._update_print_buttons)
 
         self.history_model = HistoryModel(self)
         self.history_view = QTableView(content)
@@ -322,6 +378,17 @@ class CustomerDetailPanel(QWidget):
         self.error_label.hide()
         layout.addWidget(self.error_label)
         return content
+
+    def _print_button(self, text: str, name: str, keys: str, tip: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        sequence = QKeySequence(keys)
+        button.setShortcut(sequence)
+        shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+        button.setToolTip(f"{tip} ({shown})")
+        button.setAutoDefault(False)
+        button.setEnabled(False)
+        return button
 
     @staticmethod
     def _tab(view: QTableView) -> QWidget:
@@ -472,6 +539,94 @@ class CustomerDetailPanel(QWidget):
             label = QLabel(text)
             label.setObjectName("flag")
             self.flags_row.insertWidget(position, label)
+
+    # --- printing ----------------------------------------------------------------------------
+
+    def selected_installment_id(self) -> int | None:
+        rows = self.installments_view.selectionModel().selectedRows()
+        return (
+            self.installments_model.row_id(self.installments_model.row_at(rows[0].row()))
+            if rows
+            else None
+        )
+
+    def selected_payment(self) -> PaymentLine | None:
+        rows = self.payments_view.selectionModel().selectedRows()
+        return self.payments_model.row_at(rows[0].row()) if rows else None
+
+    def _update_print_buttons(self) -> None:
+        installment = self.selected_installment_id() is not None
+        self.carne_button.setEnabled(installment)
+        self.slip_button.setEnabled(installment)
+        self.all_carnes_button.setEnabled(self.installments_model.rowCount() > 0)
+        payment = self.selected_payment()
+        printable = payment is not None and not payment.is_reversal
+        self.receipt_button.setEnabled(printable)
+        self.receipt_a4_button.setEnabled(printable)
+
+    def _on_print_slip(self) -> None:
+        installment_id = self.selected_installment_id()
+        if installment_id is None or self.detail is None:
+            return
+        job = PrintJob("slip", installment_id, self.ctx.today())
+        print_documents(
+            self,
+            self.ctx,
+            [job],
+            f"2ª via — {self.detail.name}",
+            f"2a-via-parcela-{installment_id}.pdf",
+        )
+
+    def _on_print_carne(self) -> None:
+        installment_id = self.selected_installment_id()
+        if installment_id is None or self.detail is None:
+            return
+        today = self.ctx.today()
+
+        def jobs(db: Database) -> list[PrintJob]:
+            with db.unit_of_work() as uow:
+                return [carne_job_for_installment(uow.session, installment_id, today)]
+
+        print_resolved(
+            self,
+            self.ctx,
+            jobs,
+            f"Carnê — {self.detail.name}",
+            f"carne-parcela-{installment_id}.pdf",
+        )
+
+    def _on_print_all_carnes(self) -> None:
+        if self.detail is None:
+            return
+        customer_id, today = self.detail.customer_id, self.ctx.today()
+
+        def jobs(db: Database) -> list[PrintJob]:
+            with db.unit_of_work() as uow:
+                sales = open_sales_of(uow.session, customer_id)
+            if not sales:
+                raise PrintRefused("Este cliente não tem vendas com parcelas em aberto.")
+            return [PrintJob("carne", sale_id, today) for sale_id in sales]
+
+        print_resolved(
+            self,
+            self.ctx,
+            jobs,
+            f"Carnês — {self.detail.name}",
+            f"carnes-cliente-{customer_id}.pdf",
+        )
+
+    def _on_print_receipt(self, size: str) -> None:
+        payment = self.selected_payment()
+        if payment is None or payment.is_reversal or self.detail is None:
+            return
+        job = PrintJob("receipt", payment.payment_id, self.ctx.today(), receipt_size=size)
+        print_documents(
+            self,
+            self.ctx,
+            [job],
+            f"Recibo — {self.detail.name}",
+            f"recibo-{payment.payment_id:06d}.pdf",
+        )
 
     def table_models(self) -> list[RowsModel]:
         return [self.installments_model, self.payments_model, self.history_model]

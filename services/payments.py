@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
+    CashSession,
     Installment,
     InstallmentStatus,
     Money,
@@ -392,6 +393,17 @@ def _snapshot(inst: Installment) -> dict[str, Any]:
     }
 
 
+def _check_cash_session(session: Session, cash_session_id: int) -> None:
+    """Money goes into an open shift only: a closed one has already been counted."""
+    shift = session.get(CashSession, cash_session_id, with_for_update=True)
+    if shift is None:
+        raise PaymentRefused("Caixa não encontrado; abra o caixa antes de receber.")
+    if shift.closed_at is not None:
+        raise PaymentRefused(
+            "Este caixa já foi fechado e conferido; abra um novo caixa para receber."
+        )
+
+
 def receive_payment(
     uow: UnitOfWork,
     *,
@@ -431,6 +443,8 @@ def receive_payment(
 
     session = uow.session
     today = now.date()
+    if cash_session_id is not None:
+        _check_cash_session(session, cash_session_id)
     policy = settings_service.load(session).policy
     authorized_by = _authorize_waiver(session, waived, policy, operator, owner)
 

@@ -598,12 +598,20 @@ def receive_payment(
 
 
 def reverse_payment(
-    uow: UnitOfWork, payment_id: int, *, reason: str, owner: Operator, now: datetime
+    uow: UnitOfWork,
+    payment_id: int,
+    *,
+    reason: str,
+    owner: Operator,
+    now: datetime,
+    cash_session_id: int | None = None,
 ) -> int:
     """Undo a payment with an opposite entry (estorno) and reopen its installments; commits.
 
     Owner only, with a reason; the original is never changed, a payment is reversed once and a
     reversal is never reversed (the unique ``reverses_id`` backs this against races).
+    ``cash_session_id`` is the open shift the money is handed back from, so that shift's
+    expected cash drops; without it the reversal counts in no drawer (a Pix or card refund).
     """
     if not uow.write:
         raise RuntimeError("reverse_payment needs db.unit_of_work(write=True)")
@@ -617,6 +625,8 @@ def reverse_payment(
     why = " ".join(reason.split())
     if not why:
         raise PaymentRefused("Informe o motivo do estorno.")
+    if cash_session_id is not None:
+        _check_cash_session(session, cash_session_id)
     original = session.scalar(
         select(Payment)
         .where(Payment.id == payment_id)
@@ -660,6 +670,7 @@ def reverse_payment(
         reverses_id=original.id,
         reversal_reason=why,
         is_recovery=original.is_recovery,
+        cash_session_id=cash_session_id,
     )
     session.add(reversal)
     session.flush()

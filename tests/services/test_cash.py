@@ -283,3 +283,44 @@ def test_a_closed_shift_takes_no_more_money(shop: Database) -> None:
         )
     with shop.unit_of_work() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Payment)) == 0
+
+
+def test_a_cash_refund_comes_out_of_the_shift_it_names(db: Database) -> None:
+    from models import Installment, InstallmentStatus
+    from services.payments import receive_payment, reverse_payment
+
+    demo.generate(db, customers=5, sales=10, today=TODAY, seed=3)
+    cashier, owner = _operator(db, "caixa"), _operator(db, "dono")
+    shift = _open(db, cashier, float_="100.00")
+    with db.unit_of_work() as uow:
+        inst = uow.session.scalars(
+            select(Installment)
+            .where(Installment.status == InstallmentStatus.OPEN)
+            .order_by(Installment.due_date)
+            .limit(1)
+        ).one()
+        customer_id, installment_id = inst.customer_id, inst.id
+    with db.unit_of_work(write=True) as uow:
+        paid = receive_payment(
+            uow,
+            customer_id=customer_id,
+            installment_ids=[installment_id],
+            amount=None,
+            method=PaymentMethod.CASH,
+            operator=cashier,
+            now=OPEN_AT + timedelta(hours=1),
+            cash_session_id=shift,
+        )
+    with db.unit_of_work() as uow:
+        assert session_summary(uow.session, shift).expected_cash == D("100.00") + paid.amount
+    with db.unit_of_work(write=True) as uow:
+        reverse_payment(
+            uow,
+            paid.payment_id,
+            reason="cobrado em duplicidade",
+            owner=owner,
+            now=OPEN_AT + timedelta(hours=2),
+            cash_session_id=shift,
+        )
+    with db.unit_of_work() as uow:
+        assert session_summary(uow.session, shift).expected_cash == D("100.00")

@@ -384,11 +384,25 @@ def test_a_cashier_cannot_change_settings(db: Database, now: datetime) -> None:
     from services.users import NotAllowed
 
     with db.unit_of_work(write=True) as uow:
-        owner = users.create_user(uow.session, username="dona", full_name="Dona",
-                                  role=Role.OWNER, password="segredo1", now=now, created_by=None)
-        cashier = users.create_user(uow.session, username="caixa", full_name="Caixa",
-                                    role=Role.CASHIER, password="segredo2", now=now,
-                                    created_by=owner.id)
+        owner = users.create_user(
+            uow.session,
+            username="dona",
+            full_name="Dona",
+            role=Role.OWNER,
+            password="segredo1",
+            now=now,
+            created_by=None,
+        )
+        cashier = users.create_user(
+            uow.session,
+            username="caixa",
+            full_name="Caixa",
+            role=Role.CASHIER,
+            password="segredo2",
+            now=now,
+            created_by=owner.id,
+        )
         with pytest.raises(NotAllowed):
-            settings_service.save_section(uow.session, "policy", CollectionPolicy(),
-                                          user_id=cashier.id, now=now)
+            settings_service.save_section(
+                uow.session, "policy", CollectionPolicy(), user_id=cashier.id, now=now
+            )

@@ -132,8 +132,20 @@ def test_database_location_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path)
 
 
 def test_a_second_first_run_is_refused(db: Database) -> None:
-    setup_shop(db, identity=IDENTITY, owner_username="marta", owner_name="Marta",
-               owner_password="segredo1", now=NOW)
+    setup_shop(
+        db,
+        identity=IDENTITY,
+        owner_username="marta",
+        owner_name="Marta",
+        owner_password="segredo1",
+        now=NOW,
+    )
     with pytest.raises(ValidationErrors, match="já foi configurada"):
-        setup_shop(db, identity=IDENTITY, owner_username="outra", owner_name="Outra",
-                   owner_password="segredo1", now=NOW)
+        setup_shop(
+            db,
+            identity=IDENTITY,
+            owner_username="outra",
+            owner_name="Outra",
+            owner_password="segredo1",
+            now=NOW,
+        )

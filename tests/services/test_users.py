@@ -225,15 +225,34 @@ def test_only_an_owner_manages_users(db: Database, now: datetime) -> None:
     from services.users import NotAllowed
 
     with db.unit_of_work(write=True) as uow:
-        owner = users.create_user(uow.session, username="dona", full_name="Dona",
-                                  role=Role.OWNER, password="segredo1", now=now, created_by=None)
-        cashier = users.create_user(uow.session, username="caixa", full_name="Caixa",
-                                    role=Role.CASHIER, password="segredo2", now=now,
-                                    created_by=owner.id)
+        owner = users.create_user(
+            uow.session,
+            username="dona",
+            full_name="Dona",
+            role=Role.OWNER,
+            password="segredo1",
+            now=now,
+            created_by=None,
+        )
+        cashier = users.create_user(
+            uow.session,
+            username="caixa",
+            full_name="Caixa",
+            role=Role.CASHIER,
+            password="segredo2",
+            now=now,
+            created_by=owner.id,
+        )
         with pytest.raises(NotAllowed, match="Somente o dono"):
-            users.create_user(uow.session, username="outro", full_name="Outro",
-                              role=Role.OWNER, password="segredo3", now=now,
-                              created_by=cashier.id)
+            users.create_user(
+                uow.session,
+                username="outro",
+                full_name="Outro",
+                role=Role.OWNER,
+                password="segredo3",
+                now=now,
+                created_by=cashier.id,
+            )
         with pytest.raises(NotAllowed):
             users.set_user_active(uow.session, owner.id, False, now=now, changed_by=cashier.id)
         with pytest.raises(FieldError, match="próprio usuário"):
@@ -241,5 +260,4 @@ def test_only_an_owner_manages_users(db: Database, now: datetime) -> None:
         # A cashier may change their own password, not someone else's.
         users.set_password(uow.session, cashier.id, "nova-senha", now=now, changed_by=cashier.id)
         with pytest.raises(NotAllowed):
-            users.set_password(uow.session, owner.id, "nova-senha", now=now,
-                               changed_by=cashier.id)
+            users.set_password(uow.session, owner.id, "nova-senha", now=now, changed_by=cashier.id)

@@ -636,10 +636,13 @@ def _phone_candidates(number: str) -> list[str]:
 
 
 def _numeric_search(session: Session, number: str, limit: int) -> list[Any]:
-    if number.startswith("55") and len(number) in (12, 13):
-        number = number[2:]  # +55: Brazil's country code
-    elif number.startswith("0") and len(number) in (11, 12):
-        number = number[1:]  # 0 + DDD, as dialled long-distance
+    # The CPF is matched as typed (a CPF may start with 0); only the phone loses the +55 or the
+    # long-distance 0.
+    phone = number
+    if phone.startswith("55") and len(phone) in (12, 13):
+        phone = phone[2:]  # +55: Brazil's country code
+    elif phone.startswith("0") and len(phone) in (11, 12):
+        phone = phone[1:]  # 0 + DDD, as dialled long-distance
     rows: list[Any] = []
     if len(number) == 11:
         rows += session.execute(select(*_HIT_COLUMNS).where(Customer.cpf == number)).all()
@@ -649,8 +652,8 @@ def _numeric_search(session: Session, number: str, limit: int) -> list[Any]:
         if upper is not None:
             query = query.where(Customer.cpf < upper)
         rows += session.execute(query.order_by(*_ORDER).limit(limit)).all()
-    if len(number) >= 8:
-        candidates = _phone_candidates(number)
+    if len(phone) >= 8:
+        candidates = _phone_candidates(phone)
         if candidates:
             by_phone = select(CustomerPhone.customer_id).where(CustomerPhone.number.in_(candidates))
             rows += session.execute(

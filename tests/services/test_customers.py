@@ -817,3 +817,11 @@ def test_audit_lines_describe_changes(db: Database) -> None:
 def test_unknown_customer(db: Database) -> None:
     with db.unit_of_work() as uow, pytest.raises(LookupError):
         cs.customer_detail(uow.session, 999, TODAY)
+
+
+def test_search_finds_a_cpf_that_starts_with_zero(db: Database) -> None:
+    """A CPF may begin with 0: it is a CPF, not a long-distance 0 in front of a phone."""
+    customer_id = create(db, ana(cpf="014.793.928-39"))
+    with db.unit_of_work() as uow:
+        for typed in ("01479392839", "014.793.928-39", "0147939"):
+            assert [h.customer_id for h in cs.search(uow.session, typed)] == [customer_id]

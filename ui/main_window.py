@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from services import settings as settings_service
@@ -25,11 +25,14 @@ class MainWindow(QMainWindow):
         self.workspaces.setDocumentMode(True)
         self.setCentralWidget(self.workspaces)
 
+        from ui.counter.page import CounterPage
         from ui.customers.page import CustomersPage
         from ui.settings.page import SettingsPage
 
+        self.counter_page = CounterPage(ctx, self)
         self.customers_page = CustomersPage(ctx, self)
         self.settings_page = SettingsPage(ctx, self)
+        self.workspaces.addTab(self.counter_page, "Caixa")
         self.workspaces.addTab(self.customers_page, "Clientes")
         self.workspaces.addTab(self.settings_page, "Configurações")
 
@@ -54,10 +57,18 @@ class MainWindow(QMainWindow):
                 index, f"{self.workspaces.tabText(index)} (Ctrl+{index + 1})"
             )
 
+        # F2 from anywhere: the counter's search, ready for a name or a scanned carnê.
+        find = QShortcut(QKeySequence("F2"), self)
+        find.activated.connect(self.focus_counter_search)
+
         help_menu = self.menuBar().addMenu("Aj&uda")
         about = QAction("&Sobre o Crediário", self)
         about.triggered.connect(self._on_about)
         help_menu.addAction(about)
+
+    def focus_counter_search(self) -> None:
+        self.workspaces.setCurrentWidget(self.counter_page)
+        self.counter_page.focus_search()
 
     def _build_status_bar(self) -> None:
         op = self.ctx.operator

@@ -21,9 +21,10 @@ def test_workspaces_and_status(qtbot: QtBot, ctx: AppContext, screenshot_dir: Pa
     assert window.objectName() == "mainWindow"
     tabs = window.findChild(QTabWidget, "workspaces")
     assert tabs is not None
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Clientes", "Configurações"]
-    assert tabs.widget(0).objectName() == "customersPage"
-    assert tabs.widget(1).objectName() == "settingsPage"
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Caixa", "Clientes", "Configurações"]
+    assert tabs.widget(0).objectName() == "counterPage"
+    assert tabs.widget(1).objectName() == "customersPage"
+    assert tabs.widget(2).objectName() == "settingsPage"
     qtbot.waitUntil(lambda: "Loja Teste Ltda" in window.windowTitle())
     user = window.findChild(QLabel, "statusUser")
     assert user is not None and user.text() == "Dona da Loja (Dono(a))"

@@ -78,6 +78,25 @@ def main() -> int:
     window = MainWindow(ctx)
     window.resize(1280, 860)
     window.show()
+    settle(app)
+
+    # Caixa: a scanned slip code opens its customer with that installment selected.
+    with database.unit_of_work() as uow:
+        slip_code = uow.session.scalar(
+            select(Installment.slip_code)
+            .where(Installment.customer_id == late_customer)
+            .where(Installment.status == InstallmentStatus.OPEN)
+            .order_by(Installment.due_date)
+            .limit(1)
+        )
+    counter = window.counter_page
+    counter.search_field.setText(slip_code or "")
+    counter.search_field.returnPressed.emit()
+    wait_until(app, lambda: counter.detail.detail is not None)
+    settle(app, 1.0)
+    window.grab().save(str(OUT / "caixa.png"))
+
+    window.workspaces.setCurrentWidget(window.customers_page)
     page = window.customers_page
     settle(app)
     page.refresh(select_customer=late_customer)

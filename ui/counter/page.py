@@ -165,7 +165,7 @@ class CounterPage(QWidget):
         # Name, masked CPF and band only: the city adds nothing at the counter and the panel
         # beside it needs the width for its amounts.
         self.results_view.setColumnHidden(2, True)
-        self.results_view.setMinimumWidth(sum(widths.values()) + 140)
+        self.results_view.setMinimumWidth(sum(widths.values()) + 110)
         self.results_view.activated.connect(self._on_activated)
         self.results_status = QLabel("Digite para buscar um cliente.", self)
         self.results_status.setObjectName("resultsStatus")
@@ -194,8 +194,8 @@ class CounterPage(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(0, 0)  # extra width goes to the panel and its amounts
+        self.splitter.setStretchFactor(1, 1)
         self._sized = False
 
         layout = QVBoxLayout(self)
@@ -220,7 +220,8 @@ class CounterPage(QWidget):
         super().showEvent(event)
         if not self._sized:
             self._sized = True
-            left = self.results_view.minimumWidth() + 20
+            # The panel needs the width for its amounts; the list only for a name and a chip.
+            left = self.results_view.minimumWidth()
             self.splitter.setSizes([left, max(1, self.splitter.width() - left)])
         self.focus_search()
         self.refresh_cash()

@@ -728,3 +728,18 @@ def reverse_payment(
     )
     uow.commit()
     return reversal.id
+
+
+def refund_drawer(
+    session: Session, payment_id: int, *, operator_id: int, terminal: str
+) -> int | None:
+    """The open shift a reversed cash payment is handed back from: this counter's, if open.
+
+    Pix and card refunds leave no drawer, and neither does a reversal made with no shift open.
+    """
+    from services.cash import current_session
+
+    payment = session.get(Payment, payment_id)
+    if payment is None or payment.method is not PaymentMethod.CASH:
+        return None
+    return current_session(session, operator_id, terminal)

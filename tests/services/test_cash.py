@@ -324,3 +324,51 @@ def test_a_cash_refund_comes_out_of_the_shift_it_names(db: Database) -> None:
         )
     with db.unit_of_work() as uow:
         assert session_summary(uow.session, shift).expected_cash == D("100.00")
+
+
+def test_the_refund_drawer_is_this_counters_open_shift_for_cash_only(db: Database) -> None:
+    from models import Installment, InstallmentStatus
+    from services.payments import receive_payment, refund_drawer
+
+    demo.generate(db, customers=5, sales=10, today=TODAY, seed=3)
+    cashier = _operator(db, "caixa")
+    shift = _open(db, cashier)
+    with db.unit_of_work() as uow:
+        rows = list(
+            uow.session.scalars(
+                select(Installment)
+                .where(Installment.status == InstallmentStatus.OPEN)
+                .order_by(Installment.id)
+                .limit(2)
+            )
+        )
+        targets = [(i.customer_id, i.id) for i in rows]
+    paid = {}
+    for method, (customer_id, installment_id) in zip(
+        (PaymentMethod.CASH, PaymentMethod.PIX), targets, strict=True
+    ):
+        with db.unit_of_work(write=True) as uow:
+            paid[method] = receive_payment(
+                uow,
+                customer_id=customer_id,
+                installment_ids=[installment_id],
+                amount=None,
+                method=method,
+                operator=cashier,
+                now=OPEN_AT + timedelta(hours=1),
+                cash_session_id=shift,
+            ).payment_id
+    with db.unit_of_work() as uow:
+        s = uow.session
+        assert (
+            refund_drawer(s, paid[PaymentMethod.CASH], operator_id=cashier.id, terminal="Caixa 1")
+            == shift
+        )
+        assert (
+            refund_drawer(s, paid[PaymentMethod.PIX], operator_id=cashier.id, terminal="Caixa 1")
+            is None
+        )
+        assert (
+            refund_drawer(s, paid[PaymentMethod.CASH], operator_id=cashier.id, terminal="Caixa 2")
+            is None
+        )

@@ -6,7 +6,6 @@ only once the cashier opens the customer in the panel.
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
@@ -31,7 +30,7 @@ from services import settings as settings_service
 from services.customers import SearchHit
 from services.text import digits
 from ui.context import AppContext
-from ui.counter.cash import CloseCashDialog, OpenCashDialog
+from ui.counter.cash import CloseCashDialog, OpenCashDialog, default_terminal
 from ui.counter.receive import ReceivePaymentDialog
 from ui.counter.sale import NewSaleDialog
 from ui.customers.common import explain
@@ -73,7 +72,7 @@ class CounterPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.terminal = terminal or socket.gethostname() or "Caixa"
+        self.terminal = terminal or default_terminal()
         self.setObjectName("counterPage")
         self.setStyleSheet(PAGE_STYLE)
         self.cash_session_id: int | None = None

@@ -29,6 +29,7 @@ from services.db import Database
 from services.money import format_brl
 from services.printing import PrintJob, PrintRefused, carne_job_for_installment, open_sales_of
 from ui.context import AppContext
+from ui.counter.reversal import ReversalDialog
 from ui.customers.common import explain
 from ui.customers.models import (
     HistoryModel,
@@ -350,12 +351,21 @@ class CustomerDetailPanel(QWidget):
         )
         self.receipt_button.clicked.connect(lambda: self._on_print_receipt("roll"))
         self.receipt_a4_button.clicked.connect(lambda: self._on_print_receipt("a4"))
+        self.reverse_button = QPushButton("Estornar", self)
+        self.reverse_button.setObjectName("reversePaymentButton")
+        self.reverse_button.setToolTip(
+            "Estornar este pagamento (somente o dono ou com a senha dele)"
+        )
+        self.reverse_button.setAutoDefault(False)
+        self.reverse_button.setEnabled(False)
+        self.reverse_button.clicked.connect(self._on_reverse_payment)
         payments_tab = self._tab(self.payments_view)
         receipt_row = QHBoxLayout()
         receipt_row.setSpacing(6)
         receipt_row.addWidget(self.receipt_button)
         receipt_row.addWidget(self.receipt_a4_button)
         receipt_row.addStretch(1)
+        receipt_row.addWidget(self.reverse_button)
         payments_layout = payments_tab.layout()
         assert isinstance(payments_layout, QVBoxLayout)
         payments_layout.addLayout(receipt_row)
@@ -563,6 +573,7 @@ class CustomerDetailPanel(QWidget):
         printable = payment is not None and not payment.is_reversal
         self.receipt_button.setEnabled(printable)
         self.receipt_a4_button.setEnabled(printable)
+        self.reverse_button.setEnabled(printable and payment is not None and not payment.reversed)
 
     def _on_print_slip(self) -> None:
         installment_id = self.selected_installment_id()
@@ -627,6 +638,21 @@ class CustomerDetailPanel(QWidget):
             f"Recibo — {self.detail.name}",
             f"recibo-{payment.payment_id:06d}.pdf",
         )
+
+    def _on_reverse_payment(self) -> None:
+        payment = self.selected_payment()
+        if payment is None or payment.is_reversal or payment.reversed or self.detail is None:
+            return
+        customer_id = self.detail.customer_id
+        summary = (
+            f"Pagamento nº {payment.payment_id} de {self.detail.name}\n"
+            f"{payment.received_at:%d/%m/%Y %H:%M} — {format_brl(payment.amount)} — "
+            f"{payment.method}\nParcelas: {payment.installments}"
+        )
+        dialog = ReversalDialog(self.ctx, payment.payment_id, summary, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.paymentReversed.connect(lambda _reversal_id: self.load(customer_id))
+        dialog.open()
 
     def table_models(self) -> list[RowsModel]:
         return [self.installments_model, self.payments_model, self.history_model]

@@ -41,9 +41,7 @@ class FormErrors:
         self.rows: dict[str, FieldRow] = {}
         self.general = general
 
-    def add_row(
-        self, form: QFormLayout, label: str, field: str, widget: QWidget
-    ) -> FieldRow:
+    def add_row(self, form: QFormLayout, label: str, field: str, widget: QWidget) -> FieldRow:
         row = FieldRow(widget)
         self.rows[field] = row
         form.addRow(label, row)

@@ -416,7 +416,7 @@ def test_each_save_writes_one_audit_entry_by_the_owner(qtbot: QtBot, ctx: AppCon
 def _accept(qtbot: QtBot, dialog: object) -> None:
     button = dialog.ok_button  # type: ignore[attr-defined]
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not dialog._busy, timeout=10_000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)  # type: ignore[attr-defined]
 
 
 def _table_rows(page: SettingsPage) -> list[list[str]]:

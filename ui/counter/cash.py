@@ -16,7 +16,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
@@ -37,10 +35,14 @@ from services.cash import CashSessionError, CashSummary
 from services.db import Database
 from services.money import format_brl
 from services.users import AuthError
-from services.validation import FieldError, ValidationErrors
+from services.validation import FieldError
 from ui.context import AppContext
-from ui.forms import FormErrors
-from ui.settings.common import FORM_STYLE, failure_message, make_default, note_label
+from ui.settings.common import (
+    FORM_STYLE,
+    BackgroundFormDialog,
+    failure_message,
+    note_label,
+)
 from ui.tasks import run_in_background
 from ui.widgets import MoneyEdit
 
@@ -244,84 +246,14 @@ class CashSummaryModel(QAbstractTableModel):
 # --- dialogs -----------------------------------------------------------------------------------
 
 
-class _CashDialog(QDialog):
-    """Heading, form, inline errors, buttons; the work runs in background."""
-
-    enter_confirms = True  # Enter presses the main button
+class _CashDialog(BackgroundFormDialog):
+    """The shift's dialogs: the shared background form with the drawer's styles."""
 
     def __init__(self, title: str, ok_text: str, ok_name: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setStyleSheet(CASH_STYLE)
-        self.heading = QLabel(title)
-        self.heading.setObjectName("pageTitle")
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(18, 14, 18, 14)
-        self.layout_.setSpacing(10)
-        self.layout_.addWidget(self.heading)
-        self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.general = QLabel()
-        self.general.setObjectName("generalError")
-        self.general.setWordWrap(True)
-        self.general.hide()
-        self.errors = FormErrors(self.general)
-        self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setObjectName(ok_name)
-        cancel = self.buttons.addButton("Cancelar", QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setObjectName("cancelButton")
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        self.busy = False
+        super().__init__(title, ok_text, ok_name, parent, style=CASH_STYLE)
 
-    def finish_layout(self) -> None:
-        self.layout_.addWidget(self.general)
-        self.layout_.addWidget(self.buttons)
-        make_default(self.ok_button)
-
-    def _submit(self) -> None:
-        raise NotImplementedError
-
-    def run(self, work: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-        if self.busy:
-            return
-        self.busy = True
-        self.ok_button.setEnabled(False)
-        self.errors.clear()
-        run_in_background(work, lambda result: self._finish(on_done, result), self._on_failed)
-
-    def _finish(self, on_done: Callable[[Any], None], result: Any) -> None:
-        self.busy = False
-        self.ok_button.setEnabled(True)
-        on_done(result)
-
-    def _on_failed(self, exc: Exception) -> None:
-        self.busy = False
-        self.ok_button.setEnabled(True)
-        self.ok_button.setDefault(self.enter_confirms)  # disabling it handed Enter elsewhere
-        self.refuse(exc)
-
-    def refuse(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationErrors | FieldError):
-            first = self.errors.show(exc)
-            if first is not None:
-                first.setFocus()
-        else:
-            self.errors.clear()
-            self.general.setText(_message(exc))
-            self.general.show()
-        self.grow_to_fit()
-
-    def grow_to_fit(self) -> None:
-        """Make room for a message just shown, so it never squeezes the buttons off the edge."""
-        self.layout_.activate()
-        hint = self.sizeHint()
-        width = max(self.width(), hint.width())
-        height = hint.height()
-        if self.layout_.hasHeightForWidth():  # wrapped messages need more height when narrow
-            height = max(height, self.layout_.totalHeightForWidth(width))
-        self.resize(width, max(self.height(), height))
+    def message_for(self, exc: BaseException) -> str:
+        return _message(exc)
 
 
 class OpenCashDialog(_CashDialog):
@@ -388,9 +320,6 @@ class CloseCashDialog(_CashDialog):
         self, ctx: AppContext, cash_session_id: int, parent: QWidget | None = None
     ) -> None:
         super().__init__("Fechar caixa", "Fechar caixa", "closeCashButton", parent)
-        # Closing a shift cannot be undone: Enter after typing the count must not do it.
-        self.ok_button.setAutoDefault(False)
-        self.ok_button.setDefault(False)
         self.setObjectName("closeCashDialog")
         self.setMinimumWidth(620)
         self.ctx = ctx

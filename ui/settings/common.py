@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -196,17 +198,11 @@ def set_label_state(label: QLabel, state: str) -> None:
 
 
 def failure_message(exc: BaseException) -> str:
-    """``ui.widgets.error_message``, guarded: its lazy import of StaleDataError can fail."""
+    """What to say about a failure in a form; an unexpected one is logged with its traceback."""
     if isinstance(exc, ValidationErrors | FieldError | AuthError | DatabaseError):
         return str(exc)
-    log.error("settings: %r\n%s", exc, getattr(exc, "__traceback_text__", ""))
-    try:
-        return error_message(exc)
-    except ImportError:
-        return (
-            f"Algo deu errado ({type(exc).__name__}); nada foi salvo. "
-            "Detalhes no registro do programa."
-        )
+    log.error("form failure: %r\n%s", exc, getattr(exc, "__traceback_text__", ""))
+    return error_message(exc)
 
 
 def collect_errors(*steps: Callable[[], Any]) -> list[Any]:
@@ -425,3 +421,105 @@ class SectionPage(QWidget):
         self.show_errors(errors)
         self.status_label.setText("Corrija os campos marcados; nada foi salvo.")
         set_label_state(self.status_label, "error")
+
+
+class BackgroundFormDialog(QDialog):
+    """A small form dialog: heading, form, inline errors, buttons; the work runs in background.
+
+    Subclasses fill ``form`` (and ``layout_``), call :meth:`finish_layout`, and in ``_submit``
+    call :meth:`run` with the work. Without ``on_done`` a success stores ``result_value`` and
+    accepts the dialog.
+    """
+
+    enter_confirms = True  # Enter presses the main button; False where the action is final
+
+    def __init__(
+        self, title: str, ok_text: str, ok_name: str, parent: QWidget | None, *, style: str = ""
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setStyleSheet(style or FORM_STYLE)
+        self.heading = QLabel(title)
+        self.heading.setObjectName("pageTitle")
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(18, 14, 18, 14)
+        self.layout_.setSpacing(10)
+        self.layout_.addWidget(self.heading)
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.general = QLabel()
+        self.general.setObjectName("generalError")
+        self.general.setWordWrap(True)
+        self.general.hide()
+        self.errors = FormErrors(self.general)
+        self.buttons = QDialogButtonBox()
+        self.ok_button = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setObjectName(ok_name)
+        cancel = self.buttons.addButton("Cancelar", QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setObjectName("cancelButton")
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        self.busy = False
+        self.result_value: Any = None
+
+    def finish_layout(self) -> None:
+        if self.form.parent() is None:  # not placed by the subclass: it goes under the rest
+            self.layout_.addLayout(self.form)
+        self.layout_.addWidget(self.general)
+        self.layout_.addWidget(self.buttons)
+        if self.enter_confirms:
+            make_default(self.ok_button)
+        else:
+            self.ok_button.setAutoDefault(False)
+            self.ok_button.setDefault(False)
+
+    def _submit(self) -> None:
+        raise NotImplementedError
+
+    def run(self, work: Callable[[], Any], on_done: Callable[[Any], None] | None = None) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.ok_button.setEnabled(False)
+        self.errors.clear()
+        run_in_background(work, lambda result: self._finish(on_done, result), self._on_failed)
+
+    def _finish(self, on_done: Callable[[Any], None] | None, result: Any) -> None:
+        self.busy = False
+        self.ok_button.setEnabled(True)
+        self.ok_button.setDefault(self.enter_confirms)  # disabling it handed Enter elsewhere
+        if on_done is not None:
+            on_done(result)
+        else:
+            self.result_value = result
+            self.accept()
+
+    def _on_failed(self, exc: Exception) -> None:
+        self.busy = False
+        self.ok_button.setEnabled(True)
+        self.ok_button.setDefault(self.enter_confirms)  # disabling it handed Enter elsewhere
+        self.refuse(exc)
+
+    def message_for(self, exc: BaseException) -> str:
+        return failure_message(exc)
+
+    def refuse(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationErrors | FieldError):
+            first = self.errors.show(exc)
+            if first is not None:
+                first.setFocus()
+        else:
+            self.errors.clear()
+            self.general.setText(self.message_for(exc))
+            self.general.show()
+        self.grow_to_fit()
+
+    def grow_to_fit(self) -> None:
+        """Make room for a message just shown, so it never squeezes the buttons off the edge."""
+        self.layout_.activate()
+        hint = self.sizeHint()
+        width = max(self.width(), hint.width())
+        height = hint.height()
+        if self.layout_.hasHeightForWidth():  # wrapped messages need more height when narrow
+            height = max(height, self.layout_.totalHeightForWidth(width))
+        self.resize(width, max(self.height(), height))

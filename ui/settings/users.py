@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -39,13 +37,11 @@ from models import Role
 from services import users
 from services.db import Database
 from services.users import MIN_PASSWORD_LENGTH, ROLE_LABELS
-from services.validation import FieldError, ValidationErrors
+from services.validation import FieldError
 from ui.context import AppContext
-from ui.forms import FormErrors
 from ui.settings.common import (
-    FORM_STYLE,
+    BackgroundFormDialog,
     failure_message,
-    make_default,
     note_label,
     set_label_state,
 )
@@ -156,75 +152,12 @@ class UsersModel(QAbstractTableModel):
 # --- dialogs -------------------------------------------------------------------------------------
 
 
-class _BackgroundDialog(QDialog):
-    """A small form dialog that runs its work in background and keeps field errors inline."""
+class _BackgroundDialog(BackgroundFormDialog):
+    """The users section's dialogs: a form whose work runs in background."""
 
     def __init__(self, title: str, ok_text: str, ok_name: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setStyleSheet(FORM_STYLE)
+        super().__init__(title, ok_text, ok_name, parent)
         self.setMinimumWidth(460)
-        self.heading = QLabel(title)
-        self.heading.setObjectName("pageTitle")
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.setContentsMargins(18, 14, 18, 14)
-        self.layout_.setSpacing(10)
-        self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self.general = QLabel()
-        self.general.setObjectName("generalError")
-        self.general.setWordWrap(True)
-        self.general.hide()
-        self.errors = FormErrors(self.general)
-        self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setObjectName(ok_name)
-        cancel = self.buttons.addButton("Cancelar", QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setObjectName("cancelButton")
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        self._busy = False
-        self.result_value: Any = None
-
-    def finish_layout(self) -> None:
-        self.layout_.insertWidget(0, self.heading)
-        self.layout_.addLayout(self.form)
-        self.layout_.addWidget(self.general)
-        self.layout_.addWidget(self.buttons)
-        make_default(self.ok_button)
-
-    def _submit(self) -> None:
-        raise NotImplementedError
-
-    def run(self, work: Callable[[], Any]) -> None:
-        if self._busy:
-            return
-        self._busy = True
-        self.ok_button.setEnabled(False)
-        run_in_background(work, self._on_done, self._on_failed)
-
-    def _on_done(self, result: Any) -> None:
-        self._busy = False
-        self.ok_button.setEnabled(True)
-        self.ok_button.setDefault(True)  # disabling it had handed Enter to another button
-        self.result_value = result
-        self.accept()
-
-    def _on_failed(self, exc: Exception) -> None:
-        self._busy = False
-        self.ok_button.setEnabled(True)
-        self.ok_button.setDefault(True)  # disabling it had handed Enter to another button
-        if isinstance(exc, ValidationErrors | FieldError):
-            first = self.errors.show(exc)
-            if first is not None:
-                first.setFocus()
-        else:
-            self.errors.clear()
-            self.general.setText(failure_message(exc))
-            self.general.show()
-
-    def refuse(self, error: FieldError | ValidationErrors) -> None:
-        self._on_failed(error)
 
 
 def _password_edit() -> QLineEdit:

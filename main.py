@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     printing = sub.add_parser(
         "print",
-        help="gera o PDF de um carnê, boleto, recibo ou demonstrativo",
+        help="gera o PDF de um carnê, boleto, recibo, demonstrativo ou fechamento de caixa",
         description="Gera um documento em PDF a partir do banco de dados.",
     )
     docs = printing.add_subparsers(dest="document", metavar="DOCUMENTO", required=True)
@@ -100,7 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     disclosure.add_argument(
         "--sale", type=_positive, required=True, metavar="ID", help="nº da venda"
     )
-    for doc in (carne, slip, receipt, disclosure):
+    closing = docs.add_parser("cash", help="fechamento de um caixa (parcial se ainda aberto)")
+    closing.add_argument(
+        "--session", type=_positive, required=True, metavar="ID", help="nº do caixa"
+    )
+    closing.add_argument("--a4", action="store_true", help="folha A4 em vez de bobina de 80 mm")
+    for doc in (carne, slip, receipt, disclosure, closing):
         _add_db_options(doc)
         doc.add_argument("--out", required=True, metavar="ARQUIVO", help="PDF a gravar")
         doc.add_argument(
@@ -175,11 +180,16 @@ def _cmd_print(args: argparse.Namespace) -> int:
 
     database, _location = _open_database(args)
     dbmod.check_not_newer(database)
-    record = {"carne": "sale", "slip": "installment", "receipt": "payment", "disclosure": "sale"}[
-        args.document
-    ]
+    kinds = {"cash": "cash_closing"}
+    record = {
+        "carne": "sale",
+        "slip": "installment",
+        "receipt": "payment",
+        "disclosure": "sale",
+        "cash": "session",
+    }[args.document]
     job = PrintJob(
-        kind=args.document,
+        kind=kinds.get(args.document, args.document),
         record_id=getattr(args, record),
         today=args.today or date.today(),
         receipt_size="a4" if getattr(args, "a4", False) else "roll",

@@ -1106,6 +1106,9 @@ class CustomerDetail:
     contacts: tuple[ContactLine, ...]
     promises: tuple[PromiseLine, ...]
     audit: tuple[AuditLine, ...]
+    # A dispute or a defect pauses collection until someone resolves it.
+    collection_paused_since: date | None = None
+    collection_paused_reason: str = ""
 
     @property
     def overdue_count(self) -> int:
@@ -1377,6 +1380,8 @@ def customer_detail(
         collection_agency=c.collection_agency or "",
         bureau_reported_on=c.bureau_reported_on,
         protested_on=c.protested_on,
+        collection_paused_since=c.collection_paused_since,
+        collection_paused_reason=c.collection_paused_reason or "",
         anonymized=c.anonymized_at is not None,
         band=band,
         history=history,

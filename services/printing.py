@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
+    CashSession,
     CreditSale,
     Customer,
     Installment,
@@ -28,11 +29,15 @@ from models import (
     User,
 )
 from services import boleto, pix
+from services import cash as cash_service
 from services import settings as settings_service
 from services.charges import amount_due
 from services.documents.data import (
     BankFields,
     Carne,
+    CashClosing,
+    CashClosingMethod,
+    CashClosingPayment,
     Disclosure,
     DisclosureInstallment,
     Payer,
@@ -330,14 +335,69 @@ def disclosure_for_sale(session: Session, sale_id: int) -> Disclosure:
     )
 
 
+def cash_closing_for_session(
+    session: Session, cash_session_id: int, *, printed_on: date
+) -> CashClosing:
+    """The shift's closing report; a shift still open prints as a partial check."""
+    row = session.get(CashSession, cash_session_id)
+    if row is None:
+        raise PrintRefused(f"Caixa nº {cash_session_id} não encontrado.")
+    summary = cash_service.session_summary(session, cash_session_id)
+    operator = session.get(User, row.operator_id)
+    methods = tuple(
+        CashClosingMethod(
+            METHOD_LABELS[method],
+            summary.received.get(method, Decimal("0.00")),
+            summary.reversed.get(method, Decimal("0.00")),
+        )
+        for method in PaymentMethod
+        if method is not PaymentMethod.OTHER
+        or summary.received.get(method)
+        or summary.reversed.get(method)
+    )
+    entries = session.execute(
+        select(Payment.id, Payment.received_at, Payment.method, Payment.amount, Payment.reverses_id)
+        .where(Payment.cash_session_id == cash_session_id)
+        .order_by(Payment.received_at, Payment.id)
+    ).all()
+    payments = tuple(
+        CashClosingPayment(
+            at=at,
+            receipt=f"{reverses if reverses is not None else pid:06d}",
+            method=METHOD_LABELS[method],
+            amount=abs(amount),  # a reversal is stored negative; printed with a minus sign
+            is_reversal=reverses is not None,
+        )
+        for pid, at, method, amount, reverses in entries
+    )
+    return CashClosing(
+        shop=shop_for(settings_service.load(session)),
+        number=f"{row.id:06d}",
+        terminal=row.terminal,
+        operator=operator.full_name if operator else "",
+        opened_at=row.opened_at,
+        closed_at=row.closed_at,
+        printed_on=printed_on,
+        methods=methods,
+        payments=payments,
+        opening_float=summary.opening_float,
+        cash_tendered=summary.cash_tendered,
+        change_given=summary.change_given,
+        cash_reversed=summary.reversed.get(PaymentMethod.CASH, Decimal("0.00")),
+        expected_cash=summary.expected_cash,
+        counted_cash=summary.counted_cash,
+        notes=summary.notes or "",
+    )
+
+
 @dataclass(frozen=True)
 class PrintJob:
     """What the shell and the preview ask for: a kind of document and its record."""
 
-    kind: str  # "carne", "slip", "receipt", "disclosure"
+    kind: str  # "carne", "slip", "receipt", "disclosure", "cash_closing"
     record_id: int
     today: date
-    receipt_size: str = "roll"  # "roll" (80 mm) or "a4"
+    receipt_size: str = "roll"  # "roll" (80 mm) or "a4", for receipts and cash closings
     per_page: int = 3
 
 
@@ -360,6 +420,11 @@ def render(session: Session, job: PrintJob) -> bytes:
         from services.documents.disclosure import render_disclosure
 
         return render_disclosure(disclosure_for_sale(session, job.record_id))
+    if job.kind == "cash_closing":
+        from services.documents.cash_closing import render_cash_closing
+
+        closing = cash_closing_for_session(session, job.record_id, printed_on=job.today)
+        return render_cash_closing(closing, "a4" if job.receipt_size == "a4" else "roll")
     raise ValueError(f"unknown document kind: {job.kind}")
 
 

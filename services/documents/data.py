@@ -170,3 +170,61 @@ class Disclosure:
     @property
     def total_with_financing(self) -> Decimal:
         return self.down_payment + self.installments_total
+
+
+@dataclass(frozen=True)
+class CashClosingMethod:
+    """One payment method's line on the closing: received, reversed (positive) and net."""
+
+    method: str
+    received: Decimal
+    reversed: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return self.received - self.reversed
+
+
+@dataclass(frozen=True)
+class CashClosingPayment:
+    """One entry of the shift: a payment, or the reversal of one (``is_reversal``)."""
+
+    at: datetime
+    receipt: str
+    method: str
+    amount: Decimal
+    is_reversal: bool = False
+
+
+@dataclass(frozen=True)
+class CashClosing:
+    """A cash session's closing report (fechamento de caixa), printed for the drawer's check.
+
+    ``closed_at`` None means the shift is still open: the printout is a partial check of
+    ``printed_on`` and says so.
+    """
+
+    shop: Shop
+    number: str
+    terminal: str
+    operator: str
+    opened_at: datetime
+    closed_at: datetime | None
+    printed_on: date
+    methods: tuple[CashClosingMethod, ...]
+    payments: tuple[CashClosingPayment, ...]
+    opening_float: Decimal
+    cash_tendered: Decimal
+    change_given: Decimal
+    cash_reversed: Decimal
+    expected_cash: Decimal
+    counted_cash: Decimal | None = None
+    notes: str = ""
+
+    @property
+    def net_total(self) -> Decimal:
+        return sum((m.net for m in self.methods), Decimal("0.00"))
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.counted_cash is None else self.counted_cash - self.expected_cash

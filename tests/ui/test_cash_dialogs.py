@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtGui import QGuiApplication
@@ -17,8 +18,10 @@ from services import cash, demo, users
 from services.db import Database
 from services.money import format_brl
 from services.payments import receive_payment
+from services.printing import PrintJob
 from services.users import Operator
 from ui.context import AppContext
+from ui.counter import cash as cash_ui
 from ui.counter.cash import (
     CashSummaryModel,
     CloseCashDialog,
@@ -61,6 +64,19 @@ def empty_shop(db: Database) -> Database:
 def busy_shop(db: Database) -> Database:
     demo.generate(db, customers=5, sales=10, today=TODAY)
     return db
+
+
+@pytest.fixture(autouse=True)
+def printed(monkeypatch: pytest.MonkeyPatch) -> list[PrintJob]:
+    """The closing reports the dialog asks to preview (rendering has tests of its own)."""
+    jobs: list[PrintJob] = []
+
+    def capture(parent: Any, ctx: Any, new: list[PrintJob], title: str, filename: str) -> None:
+        assert title == "Fechamento de caixa" and filename.endswith(".pdf")
+        jobs.extend(new)
+
+    monkeypatch.setattr(cash_ui, "print_documents", capture)
+    return jobs
 
 
 def _open_installments(db: Database) -> list[tuple[int, int]]:
@@ -178,7 +194,7 @@ def test_open_cash_marks_an_unreadable_float_under_the_field(
 
 
 def test_close_cash_shows_expected_cash_and_live_difference_then_stores_the_count(
-    qtbot, busy_shop: Database, screenshot_dir: Path
+    qtbot, busy_shop: Database, screenshot_dir: Path, printed: list[PrintJob]
 ) -> None:
     cashier = _operator(busy_shop, "caixa")
     session_id = _open_session(busy_shop, cashier, D("100.00"))
@@ -225,6 +241,8 @@ def test_close_cash_shows_expected_cash_and_live_difference_then_stores_the_coun
     assert dialog.summary is not None and dialog.summary.is_closed
     assert dialog.summary.counted_cash == counted
     assert dialog.summary.difference == D("2.50")
+    # The closing is printed at once, for the cashier and the checker to sign.
+    assert printed == [PrintJob("cash_closing", session_id, TODAY, receipt_size="roll")]
     with busy_shop.unit_of_work() as uow:
         stored = cash.session_summary(uow.session, session_id)
         assert cash.current_session(uow.session, cashier.id, TERMINAL) is None
@@ -235,7 +253,7 @@ def test_close_cash_shows_expected_cash_and_live_difference_then_stores_the_coun
 
 
 def test_close_cash_refuses_an_empty_count_and_shows_a_closed_session_read_only(
-    qtbot, empty_shop: Database, screenshot_dir: Path
+    qtbot, empty_shop: Database, screenshot_dir: Path, printed: list[PrintJob]
 ) -> None:
     cashier = _operator(empty_shop, "caixa")
     session_id = _open_session(empty_shop, cashier, D("50.00"))
@@ -261,6 +279,11 @@ def test_close_cash_refuses_an_empty_count_and_shows_a_closed_session_read_only(
     assert reopened.counted_edit.text() == "50,00"
     assert reopened.findChild(QLabel, "differenceLabel").text() == "Confere"
     assert "Já fechado em 23/11/2026 às 18:00" in reopened.info_label.text()
+    printed.clear()
+    reprint = reopened.findChild(QPushButton, "printClosingButton")
+    assert reprint.isEnabled() and "Ctrl+P" in reprint.text()
+    reprint.click()
+    assert printed == [PrintJob("cash_closing", session_id, TODAY, receipt_size="roll")]
     reopened.grab().save(str(screenshot_dir / "cash-close-closed.png"))
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialogButtonBox,
@@ -34,9 +34,11 @@ from services import cash
 from services.cash import CashSessionError, CashSummary
 from services.db import Database
 from services.money import format_brl
+from services.printing import PrintJob
 from services.users import AuthError
 from services.validation import FieldError
 from ui.context import AppContext
+from ui.documents.actions import print_documents
 from ui.settings.common import (
     FORM_STYLE,
     BackgroundFormDialog,
@@ -390,6 +392,16 @@ class CloseCashDialog(_CashDialog):
         self.copy_button.setEnabled(False)
         self.copy_button.clicked.connect(self.copy_summary)
         self.buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button = QPushButton("Imprimir (Ctrl+P)")
+        self.print_button.setObjectName("printClosingButton")
+        self.print_button.setToolTip(
+            "Imprimir o fechamento (bobina 80 mm); com o caixa aberto, sai como conferência parcial"
+        )
+        self.print_button.setShortcut(QKeySequence("Ctrl+P"))
+        self.print_button.setAutoDefault(False)
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_closing)
+        self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.status_label = QLabel()
         self.status_label.setObjectName("statusLine")
         self.layout_.addWidget(self.status_label)
@@ -431,6 +443,7 @@ class CloseCashDialog(_CashDialog):
         self.cash_reversed_label.setText(brl(summary.reversed.get(PaymentMethod.CASH, _ZERO)))
         self.expected_label.setText(brl(summary.expected_cash))
         self.copy_button.setEnabled(True)
+        self.print_button.setEnabled(True)
         if summary.is_closed:
             self.counted_edit.set_value(summary.counted_cash)
             self.notes_edit.setText(summary.notes or "")
@@ -495,6 +508,18 @@ class CloseCashDialog(_CashDialog):
         self.status_label.setText("Resumo copiado para a área de transferência.")
         _refresh_style(self.status_label, "ok")
 
+    def print_closing(self) -> None:
+        """Preview the closing report (partial while the shift is open) off the UI thread."""
+        host = self.parentWidget() or self
+        job = PrintJob("cash_closing", self.cash_session_id, self.ctx.today(), receipt_size="roll")
+        print_documents(
+            host,
+            self.ctx,
+            [job],
+            "Fechamento de caixa",
+            f"fechamento-caixa-{self.cash_session_id}.pdf",
+        )
+
     def _submit(self) -> None:
         if self.summary is None or self.summary.is_closed:
             return
@@ -521,4 +546,5 @@ class CloseCashDialog(_CashDialog):
     def _on_closed(self, summary: CashSummary) -> None:
         self.summary = summary
         self.cashClosed.emit(summary)
+        self.print_closing()  # the signed closing goes in the drawer with the cash
         self.accept()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,19 @@ from sqlalchemy import select
 from models import Customer, CustomerPhone, Installment, InstallmentStatus, User
 from services import demo, users
 from services.db import Database
-from services.printing import PrintJob
+from services.money import amount_in_words, format_brl
+from services.printing import PrintJob, render
 from services.slips import slip_code_for
+from tests.documents.conftest import decode, normalized_text, save_png
+from tests.ui.test_sale_dialog import _customer as approved_customer
+from tests.ui.test_sale_dialog import _fill as fill_sale
 from ui.context import AppContext
 from ui.counter import receive
+from ui.counter import sale as sale_module
 from ui.counter.cash import OpenCashDialog
 from ui.counter.page import CounterPage
 from ui.counter.receive import ReceivePaymentDialog
+from ui.counter.sale import NewSaleDialog
 from ui.customers.models import ID_ROLE
 from ui.main_window import MainWindow
 
@@ -60,7 +67,21 @@ def printed(monkeypatch: pytest.MonkeyPatch) -> list[PrintJob]:
         jobs.extend(new)
 
     monkeypatch.setattr(receive, "print_documents", capture)
+    monkeypatch.setattr(sale_module, "print_documents", capture)
     return jobs
+
+
+def _render(db: Database, job: PrintJob) -> bytes:
+    with db.unit_of_work() as uow:
+        return render(uow.session, job)
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join(normalized_text(pdf))
+
+
+def _brl(value: object) -> str:
+    return format_brl(value).replace("\u00a0", " ")  # type: ignore[arg-type]
 
 
 def _page(qtbot: QtBot, ctx: AppContext) -> CounterPage:
@@ -173,7 +194,7 @@ def test_slip_code_then_receive_in_an_open_shift(
 ) -> None:
     inst = _overdue(cashier_ctx.db)
     page = _page(qtbot, cashier_ctx)
-    assert page.cash_button.text() == "Abrir caixa"
+    assert page.cash_button.text() == "Abrir caixa (F9)"
     assert "(F9)" in page.cash_button.toolTip()
     assert "(F5)" in page.receive_button.toolTip()
     assert "(F6)" in page.sale_button.toolTip()
@@ -196,7 +217,7 @@ def test_slip_code_then_receive_in_an_open_shift(
     with qtbot.waitSignal(page.cashStateChanged, timeout=5000):
         dialog.ok_button.click()
     assert page.cash_status.text() == f"Caixa aberto às 10:30 — {TERMINAL}"
-    assert page.cash_button.text() == "Fechar caixa"
+    assert page.cash_button.text() == "Fechar caixa (F9)"
 
     # F5 receives the selected overdue installment.
     page.detail.select_installment(inst.id)
@@ -212,9 +233,33 @@ def test_slip_code_then_receive_in_an_open_shift(
         lambda: receiving.quote is not None and receiving.confirm_button.isEnabled(),
         timeout=5000,
     )
+    quote = receiving.quote
+    assert quote is not None
     with qtbot.waitSignal(page.detail.detailLoaded, timeout=5000):
         receiving.confirm_button.click()
     assert [job.kind for job in printed] == ["receipt"]
+    # The receipt the cashier hands over says what was paid, to the cent.
+    pdf = _render(cashier_ctx.db, printed[0])
+    save_png(pdf, "counter-recibo")
+    text = _text(pdf)
+    with cashier_ctx.db.unit_of_work() as uow:
+        customer = uow.session.get(Customer, inst.customer_id)
+        assert customer is not None
+        name = customer.name
+    (line,) = quote.lines
+    for expected in (
+        f"Cliente: {name}",
+        f"Parcela {inst.number}/{inst.count}",
+        f"venc. {inst.due_date:%d/%m/%Y}",
+        f"Principal {_brl(line.open_principal)}",
+        f"Multa {_brl(line.fee)}",
+        f"Juros {_brl(line.interest)}",
+        "Forma de pagamento Dinheiro",
+        f"TOTAL PAGO {_brl(quote.total)}",
+        f"({amount_in_words(quote.total)})",
+        "Operador: ",
+    ):
+        assert expected in text, expected
     assert page.detail.installments_model.row_of_id(inst.id) is None  # no longer open
     with cashier_ctx.db.unit_of_work() as uow:
         stored = uow.session.get(Installment, inst.id)
@@ -252,3 +297,107 @@ def test_main_window_counter_tab_and_f2(qtbot: QtBot, cashier_ctx: AppContext) -
     assert tabs.currentIndex() == 0
     qtbot.waitUntil(lambda: window.counter_page.search_field.hasFocus(), timeout=5000)
     qtbot.waitUntil(lambda: "Caixa fechado" in window.counter_page.cash_status.text())
+
+
+def test_sell_on_credit_from_the_counter_with_f6(
+    qtbot: QtBot, cashier_ctx: AppContext, printed: list[PrintJob], screenshot_dir: Path
+) -> None:
+    db = cashier_ctx.db
+    customer_id = approved_customer(db, approved=True)
+    with db.unit_of_work() as uow:
+        customer = uow.session.get(Customer, customer_id)
+        assert customer is not None
+        cpf = customer.cpf
+    page = _page(qtbot, cashier_ctx)
+    assert "(F6)" in page.sale_button.text()
+    assert "F6" in page.shortcut_bar.text() and "nova venda" in page.shortcut_bar.text()
+    page.search_field.setText(cpf)
+    with qtbot.waitSignal(page.detail.detailLoaded, timeout=5000):
+        qtbot.keyClick(page.search_field, Qt.Key.Key_Return)
+    assert page.detail.customer_id == customer_id
+    before = {
+        page.detail.installments_model.row_id(r) for r in page.detail.installments_model.rows()
+    }
+
+    page.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page, timeout=5000)
+    qtbot.keyClick(page.search_field, Qt.Key.Key_F6)
+    dialog = page.dialog
+    assert isinstance(dialog, NewSaleDialog)
+    qtbot.waitUntil(lambda: dialog.rate.text() != "", timeout=5000)  # settings loaded
+    fill_sale(qtbot, dialog, "1.200,00", "200,00", 10, "0")
+    assert dialog.summary.text() == "Entrada de R$ 200,00 + 10 × R$ 100,00"
+    with qtbot.waitSignal(page.detail.detailLoaded, timeout=10_000):
+        dialog.confirm_button.click()
+
+    # The panel shows the ten new installments at once.
+    model = page.detail.installments_model
+    new = [r for r in model.rows() if model.row_id(r) not in before]
+    assert len(new) == 10
+    assert sorted(r.due_date for r in new)[0] == date(2026, 12, 23)
+    qtbot.wait(100)  # let the layout settle on the new footer text
+    page.grab().save(str(screenshot_dir / "counter-after-sale.png"))
+
+    # Carnê and disclosure are printed; every slip's bars read back as its installment's code.
+    assert [job.kind for job in printed] == ["carne", "disclosure"]
+    sale_id = printed[0].record_id
+    with db.unit_of_work() as uow:
+        stored = uow.session.scalars(
+            select(Installment).where(Installment.sale_id == sale_id).order_by(Installment.number)
+        ).all()
+        codes = [i.slip_code for i in stored]
+        amounts = {i.amount for i in stored}
+    assert len(codes) == 10 and amounts == {Decimal("100.00")}
+    carne = _render(db, printed[0])
+    save_png(carne, "counter-carne")
+    read = [d.text for d in decode(carne) if d.format == "ITF"]
+    assert sorted(read) == sorted(codes)
+    carne_text = _text(carne)
+    assert carne_text.count("R$ 100,00") >= 10
+    disclosure = _text(_render(db, printed[1]))
+    for expected in ("Geladeira Frost Free 400 L", "R$ 1.200,00", "R$ 200,00", "R$ 100,00"):
+        assert expected in disclosure, expected
+
+
+def test_the_panel_shows_notes_promise_and_last_contacts(
+    qtbot: QtBot, cashier_ctx: AppContext
+) -> None:
+    from models import ContactAttempt, PromiseToPay
+
+    db = cashier_ctx.db
+    with db.unit_of_work(write=True) as uow:
+        inst = uow.session.scalars(
+            select(Installment)
+            .where(Installment.status == InstallmentStatus.OPEN, Installment.due_date < TODAY)
+            .order_by(Installment.id)
+        ).first()
+        assert inst is not None
+        customer = uow.session.get(Customer, inst.customer_id)
+        assert customer is not None
+        customer.notes = "Prefere ser chamada à tarde & pelo WhatsApp"
+        uow.session.add(
+            PromiseToPay(
+                customer_id=customer.id,
+                made_at=datetime(2026, 11, 20, 15, 0),
+                promised_date=date(2026, 11, 30),
+                amount=Decimal("150.00"),
+            )
+        )
+        uow.session.add(
+            ContactAttempt(
+                customer_id=customer.id,
+                at=datetime(2026, 11, 20, 14, 55),
+                channel="whatsapp",
+                outcome="promised",
+            )
+        )
+        uow.commit()
+        installment_id = inst.id
+    page = _page(qtbot, cashier_ctx)
+    _open_by_slip(qtbot, page, installment_id)
+    info = page.detail.collection_info
+    assert info.isVisible()
+    text = info.text()
+    assert "<b>Observações:</b> Prefere ser chamada à tarde &amp; pelo WhatsApp" in text
+    assert "<b>Promessa:</b> R$ 150,00 até 30/11/2026 (pendente)" in text.replace("\u00a0", " ")
+    assert "20/11/2026 · WhatsApp — prometeu pagar" in text

@@ -51,7 +51,28 @@ QWidget#counterPage QLabel#cashStatus { color: #5f6368; font-weight: 600; paddin
 QWidget#counterPage QLabel#cashStatus[state="open"] { color: #1b5e20; }
 QWidget#counterPage QPushButton { padding: 5px 14px; }
 QWidget#counterPage QPushButton#receivePaymentButton { font-weight: 600; }
+QWidget#counterPage QLabel#shortcutBar { color: #5f6368; padding: 2px 0; }
 """
+
+# Every action of the counter and its key, shown at the bottom of the page (the cashier learns
+# the keys by seeing them, not by hovering).
+SHORTCUTS = (
+    ("F2", "buscar"),
+    ("Enter", "abrir cliente"),
+    ("F5", "receber"),
+    ("F6", "nova venda"),
+    ("F9", "abrir/fechar caixa"),
+    ("Ctrl+P", "2ª via"),
+    ("Ctrl+Shift+P", "carnê"),
+    ("Ctrl+R", "recibo"),
+    ("Ctrl+Shift+E", "estornar"),
+    ("Ctrl+Tab", "abas do cliente"),
+)
+
+
+def with_key(text: str, key: str) -> str:
+    """A button's caption with its shortcut, e.g. "Receber (F5)"."""
+    return f"{text} ({key})"
 
 
 @dataclass(frozen=True)
@@ -202,11 +223,17 @@ class CounterPage(QWidget):
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
+        self.shortcut_bar = QLabel(
+            "   ".join(f"<b>{key}</b> {action}" for key, action in SHORTCUTS), self
+        )
+        self.shortcut_bar.setObjectName("shortcutBar")
+        self.shortcut_bar.setWordWrap(True)
+        layout.addWidget(self.shortcut_bar)
         self.setFocusProxy(self.search_field)
         self._update_buttons()
 
     def _button(self, text: str, name: str, key: str, tip: str, slot: object) -> QPushButton:
-        button = QPushButton(text, self)
+        button = QPushButton(with_key(text, key), self)
         button.setObjectName(name)
         button.setToolTip(f"{tip} ({key})")
         button.clicked.connect(slot)
@@ -461,7 +488,9 @@ class CounterPage(QWidget):
         self.cash_status.setProperty("state", "open" if state.cash_session_id else "closed")
         self.cash_status.style().unpolish(self.cash_status)
         self.cash_status.style().polish(self.cash_status)
-        self.cash_button.setText("Fechar caixa" if state.cash_session_id else "Abrir caixa")
+        self.cash_button.setText(
+            with_key("Fechar caixa" if state.cash_session_id else "Abrir caixa", "F9")
+        )
         self.cashStateChanged.emit()
 
     def _on_cash_failed(self, exc: Exception) -> None:

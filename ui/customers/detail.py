@@ -64,9 +64,49 @@ QWidget#customerDetail QLabel#flag {
     background: #fdecea; color: #8c1d13; border: 1px solid #f3b8b0;
     border-radius: 9px; padding: 1px 8px; font-weight: 600;
 }
+QWidget#customerDetail QLabel#collectionInfo {
+    background: #fffaf0; border: 1px solid #ecdcb8; border-radius: 6px; padding: 6px 8px;
+    color: #1f2328;
+}
 QWidget#customerDetail QLabel#tableFooter { color: #1f2328; font-weight: 600; padding: 4px 2px; }
 QWidget#customerDetail QLabel#detailError { color: #a1261b; }
 """
+
+
+LAST_CONTACTS_SHOWN = 2
+
+
+def collection_lines(d: CustomerDetail, today: date) -> list[str]:
+    """Rich-text lines for the panel: notes, pause, current promise, last contacts."""
+    lines: list[str] = []
+    if d.notes:
+        lines.append(f"<b>Observações:</b> {html.escape(d.notes)}")
+    if d.collection_paused_since:
+        reason = (
+            f": {html.escape(d.collection_paused_reason)}" if d.collection_paused_reason else ""
+        )
+        lines.append(
+            f"<b>Cobrança pausada</b> desde {format_date(d.collection_paused_since)}{reason}"
+        )
+    if d.promises:
+        promise = d.promises[0]  # newest first
+        status = promise.status.lower()
+        if status == "pendente" and promise.promised_date < today:
+            status = "prazo vencido"
+        lines.append(
+            f"<b>Promessa:</b> {format_brl(promise.amount)} até "
+            f"{format_date(promise.promised_date)} ({status})"
+        )
+    if d.contacts:
+        shown = []
+        for contact in d.contacts[:LAST_CONTACTS_SHOWN]:
+            text = f"{format_date(contact.at)} · {contact.channel} — {contact.outcome.lower()}"
+            if contact.notes:
+                text += f" ({contact.notes})"
+            shown.append(html.escape(text))
+        caption = "Último contato" if len(shown) == 1 else "Últimos contatos"
+        lines.append(f"<b>{caption}:</b> " + "; ".join(shown))
+    return lines
 
 
 def _age(born: date, today: date) -> int:
@@ -284,6 +324,15 @@ class CustomerDetailPanel(QWidget):
         cards.addWidget(credit, 4)
         layout.addLayout(cards)
 
+        # Notes, promise and last contacts: what the cashier should know before talking money.
+        self.collection_info = QLabel(content)
+        self.collection_info.setObjectName("collectionInfo")
+        self.collection_info.setWordWrap(True)
+        self.collection_info.setTextFormat(Qt.TextFormat.RichText)
+        self.collection_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.collection_info.hide()
+        layout.addWidget(self.collection_info)
+
         # Tabs.
         self.tabs = QTabWidget(content)
         self.tabs.setObjectName("customerTabs")
@@ -353,8 +402,9 @@ class CustomerDetailPanel(QWidget):
         self.receipt_a4_button.clicked.connect(lambda: self._on_print_receipt("a4"))
         self.reverse_button = QPushButton("Estornar", self)
         self.reverse_button.setObjectName("reversePaymentButton")
+        self.reverse_button.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self.reverse_button.setToolTip(
-            "Estornar este pagamento (somente o dono ou com a senha dele)"
+            "Estornar este pagamento (somente o dono ou com a senha dele) (Ctrl+Shift+E)"
         )
         self.reverse_button.setAutoDefault(False)
         self.reverse_button.setEnabled(False)
@@ -484,6 +534,10 @@ class CustomerDetailPanel(QWidget):
         )
         self.credit_reasons.setVisible(bool(d.credit.reasons))
 
+        info = collection_lines(d, today)
+        self.collection_info.setText("<br>".join(info))
+        self.collection_info.setVisible(bool(info))
+
         self.installments_model.set_rows(d.installments)
         _fit_columns(self.installments_view, stretch=1)
         self.installments_view.horizontalHeader().setSectionResizeMode(
@@ -537,6 +591,8 @@ class CustomerDetailPanel(QWidget):
             flags.append("Bloqueado para compras a prazo")
         if d.in_court:
             flags.append("Cobrança judicial")
+        if d.collection_paused_since:
+            flags.append(f"Cobrança pausada desde {format_date(d.collection_paused_since)}")
         if d.bureau_reported_on:
             flags.append(f"Negativado em {format_date(d.bureau_reported_on)}")
         if d.protested_on:

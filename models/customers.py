@@ -38,7 +38,11 @@ class Customer(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     contact_consent: Mapped[bool] = mapped_column(Boolean, default=True)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Reported to a credit bureau since this day (None when not reported now); the removal after
+    # full payment (STJ Súmula 548) clears it and keeps the day it was done in
+    # ``bureau_removed_on``. A later report starts a new cycle.
     bureau_reported_on: Mapped[date | None] = mapped_column(Date)
+    bureau_removed_on: Mapped[date | None] = mapped_column(Date)
     protested_on: Mapped[date | None] = mapped_column(Date)
     in_court: Mapped[bool] = mapped_column(Boolean, default=False)
     collection_agency: Mapped[str | None] = mapped_column(String(120))

@@ -979,11 +979,11 @@ def payment_history(
             ),
         ).where(Agreement.customer_id == customer_id, Agreement.status != AgreementStatus.CANCELLED)
     ).one()
-    broken_promises = session.scalar(
-        select(func.count()).where(
-            PromiseToPay.customer_id == customer_id, PromiseToPay.status == PromiseStatus.BROKEN
-        )
-    )
+    # Settled broken promises plus pending ones whose date passed unpaid (before the evening
+    # settlement runs). Imported here: services.collection imports this module.
+    from services.collection import broken_promise_count
+
+    broken_promises = broken_promise_count(session, customer_id, today)
     created = session.scalar(select(Customer.created_at).where(Customer.id == customer_id))
     first_sale = session.scalar(
         select(func.min(CreditSale.sold_on)).where(CreditSale.customer_id == customer_id)

@@ -64,6 +64,7 @@ from models import (
     Installment,
     Payment,
     PaymentAllocation,
+    PromiseStatus,
     PromiseToPay,
     Role,
     Setting,
@@ -74,6 +75,14 @@ from services import demo_data as data
 from services import settings as settings_service
 from services.bands import DEFAULT_BANDS
 from services.charges import amount_due
+from services.collection import (
+    BUREAU_NOTICE,
+    COLLECTION_LETTER,
+    NOTICE_DAYS,
+    PromiseOutcome,
+    Receipt,
+    promise_outcome,
+)
 from services.db import Database, DatabaseError
 from services.plans import add_months, cet_yearly, split_installments
 from services.settings import CollectionPolicy, PixSettings, ShopIdentity
@@ -98,6 +107,7 @@ DEMO_CUSTOMERS: Final = 300
 DEMO_SALES: Final = 750
 HISTORY_MONTHS: Final = 18
 _BATCH: Final = 10_000
+_COLLECTION_LETTER_NOTE: Final = "Carta de cobrança amigável enviada pelo correio."
 
 
 @dataclass(frozen=True)
@@ -313,6 +323,7 @@ class _Contact:
     root_cause: str | None
     notes: str | None
     operator_id: int
+    cadence_step: str | None = None
     id: int = 0
 
 
@@ -934,6 +945,7 @@ class _Shop:
                 self.progress.at(0.15 + 0.6 * k / total)
         if chunk:
             emit(chunk)
+        self._settle_promises()
         self._number_everything()
         self.progress.at(0.75)
 
@@ -1275,17 +1287,29 @@ class _Shop:
             customer.write_off_on is not None or (days_late > 60 and rng.random() < 0.7)
         ):
             reported = self.cal.next_open(first_unpaid + timedelta(days=self._int(50, 60)))
+            notice = self.cal.next_contact_day(reported - timedelta(days=15))
+            # The written notice comes at least NOTICE_DAYS before the report (CDC art. 43 §2).
+            reported = max(reported, self.cal.next_open(notice + timedelta(days=NOTICE_DAYS)))
             if reported < (customer.write_off_on or today):
                 customer.bureau_on = reported
-                notice = self.cal.next_contact_day(reported - timedelta(days=15))
+                letter = self.cal.next_contact_day(first_unpaid + timedelta(days=15))
+                if letter < notice:  # the friendly letter of D+15, before the formal notice
+                    self._contact(customer.id, datetime.combine(letter, time(10)), "letter",
+                                  "sent", None, _COLLECTION_LETTER_NOTE, self.owner_id,
+                                  COLLECTION_LETTER)  # fmt: skip
                 self._contact(customer.id, self._contact_at(notice), "letter", "sent",
-                              None, data.BUREAU_NOTICE_NOTE, self.owner_id)  # fmt: skip
+                              None, data.BUREAU_NOTICE_NOTE, self.owner_id,
+                              BUREAU_NOTICE)  # fmt: skip
         if customer.write_off_on is not None:
             customer.notes = data.WRITE_OFF_NOTE
         elif customer.behaviour == _DEFAULTER and rng.random() < 0.5:
             customer.notes = self._one(data.DEFAULTER_NOTES)
         if 8 <= days_late <= 60 and rng.random() < 0.02:
             customer.paused_since = today - timedelta(days=self._int(1, 6))
+            # What paused it: the customer came to complain of a defect (services.collection).
+            self._contact(customer.id, datetime.combine(customer.paused_since, time(11)),
+                          "in_person", "answered", "defect", data.PAUSE_REASON,
+                          self.cashier_id)  # fmt: skip
         events = [
             datetime.combine(d, time(18))
             for d in (customer.bureau_on, customer.write_off_on, customer.paused_since)
@@ -1303,8 +1327,11 @@ class _Shop:
         root_cause: str | None,
         notes: str | None,
         operator: int,
+        cadence_step: str | None = None,
     ) -> _Contact:
-        contact = _Contact(customer_id, at, channel, outcome, root_cause, notes, operator)
+        contact = _Contact(
+            customer_id, at, channel, outcome, root_cause, notes, operator, cadence_step
+        )
         self.contacts.append(contact)
         return contact
 
@@ -1381,6 +1408,46 @@ class _Shop:
                 )
             )
 
+    def _settle_promises(self) -> None:
+        """Promise statuses by the rules of ``services.collection``, from the receipts made.
+
+        A promise is kept when the receipts (never reversed) from when it was made reach its
+        amount by its date, broken when the date passed without that. A customer has one pending
+        promise at a time: asked again while one is pending, the customer only confirms it (the
+        contact is recorded as answered, with no new promise).
+        """
+        if not self.promises:
+            return
+        reversed_ids = {id(p.reverses) for p in self.payments if p.reverses is not None}
+        receipts: dict[int, list[Receipt]] = {}
+        for p in self.payments:
+            if p.reverses is None and id(p) not in reversed_ids:
+                receipts.setdefault(p.customer_id, []).append(
+                    Receipt(p.at, Decimal(p.amount) / 100)
+                )
+        by_customer: dict[int, list[_Promise]] = {}
+        for promise in self.promises:
+            by_customer.setdefault(promise.customer_id, []).append(promise)
+        kept: list[_Promise] = []
+        for customer_id, promises in by_customer.items():
+            promises.sort(key=lambda p: p.contact.at)
+            paid = receipts.get(customer_id, [])
+
+            accepted: list[_Promise] = []
+            for promise in promises:
+                made = promise.contact.at
+                if accepted and _judge_promise(accepted[-1], paid, made.date(), made).status is (
+                    PromiseStatus.PENDING
+                ):
+                    promise.contact.outcome = "answered"
+                    continue
+                accepted.append(promise)
+            for promise in accepted:
+                outcome = _judge_promise(promise, paid, self.today, None)
+                promise.status, promise.resolved_on = outcome.status.value, outcome.resolved_on
+            kept.extend(accepted)
+        self.promises = kept
+
     # -- numbering ------------------------------------------------------------------------------
 
     def _number_everything(self) -> None:
@@ -1409,6 +1476,19 @@ class _Shop:
         self.promises.sort(key=lambda p: p.contact.at)
         for number, promise in enumerate(self.promises, start=1):
             promise.id = number
+
+
+def _judge_promise(
+    promise: _Promise, paid: list[Receipt], today: date, before: datetime | None
+) -> PromiseOutcome:
+    """A demo promise judged on ``today`` from the receipts made before ``before``."""
+    return promise_outcome(
+        made_at=promise.contact.at,
+        promised_date=promise.promised_date,
+        amount=Decimal(promise.amount) / 100,
+        receipts=[r for r in paid if before is None or r.at < before],
+        today=today,
+    )
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -1771,9 +1851,10 @@ def _write_receipts(shop: _Shop, writer: _Writer, tables: dict[str, Table]) -> N
     )  # fmt: skip
     writer.insert(
         tables["contacts"],
-        ("id", "customer_id", "at", "channel", "outcome", "root_cause", "notes", "operator_id"),
+        ("id", "customer_id", "at", "channel", "outcome", "root_cause", "notes", "operator_id",
+         "cadence_step"),
         ((c.id, c.customer_id, as_time(c.at), c.channel, c.outcome, c.root_cause, c.notes,
-          c.operator_id) for c in shop.contacts),
+          c.operator_id, c.cadence_step) for c in shop.contacts),
     )  # fmt: skip
     writer.insert(
         tables["promises"],

@@ -13,8 +13,10 @@ Rules, checked in this order (the first that applies wins):
    for the percentages below to mean anything.
 4. **C** — less than ``C_ON_TIME_PCT`` (70 %) paid on time, or an average delay over
    ``C_AVERAGE_DAYS_LATE`` (15) days among the installments paid late.
-5. **A** — at least ``A_ON_TIME_PCT`` (90 %) paid on time and nothing open more than
-   ``A_MAX_DAYS_LATE_OPEN`` (7) days late (no broken agreement is implied by rule 1).
+5. **A** — at least ``A_ON_TIME_PCT`` (90 %) paid on time, nothing open more than
+   ``A_MAX_DAYS_LATE_OPEN`` (7) days late and no broken promise to pay (no broken agreement
+   is implied by rule 1). Whoever would be A but broke a promise is **B**, and the sentence
+   names the broken promises.
 6. **B** — everyone else.
 
 Events (D, and a renegotiation) count for everyone; statistics only once there is history.
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 __all__ = [
+    "A_MAX_BROKEN_PROMISES",
     "A_MAX_DAYS_LATE_OPEN",
     "A_ON_TIME_PCT",
     "C_AVERAGE_DAYS_LATE",
@@ -47,6 +50,7 @@ C_ON_TIME_PCT = Decimal(70)  # less than this → C
 C_AVERAGE_DAYS_LATE = Decimal(15)  # more than this → C
 A_ON_TIME_PCT = Decimal(90)  # at least this → A (with the rule below)
 A_MAX_DAYS_LATE_OPEN = 7  # nothing open more late than this → A
+A_MAX_BROKEN_PROMISES = 0  # more broken promises than this → not A
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,13 @@ def profile_for(history: PaymentHistory) -> Profile:
             f"{_shown_days(history.average_days_late)} dias de atraso.",
         )
     if on_time >= A_ON_TIME_PCT and history.max_days_late_open <= A_MAX_DAYS_LATE_OPEN:
+        if history.broken_promises > A_MAX_BROKEN_PROMISES:
+            promises = _plural(
+                history.broken_promises,
+                "promessa de pagamento não cumprida",
+                "promessas de pagamento não cumpridas",
+            )
+            return Profile("B", f"Paga em dia, mas tem {promises}.")
         return Profile("A", f"Paga em dia: {_shown_pct(on_time)} das parcelas pagas no vencimento.")
     if history.max_days_late_open > A_MAX_DAYS_LATE_OPEN:
         return Profile(

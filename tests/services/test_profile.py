@@ -33,7 +33,19 @@ def test_a_boundaries() -> None:
     assert letter(paid_on_time=17) == "B"  # 85 %
     assert letter(max_days_late_open=7) == "A"
     assert letter(max_days_late_open=8) == "B"
-    assert letter(broken_promises=2) == "A"
+    assert letter(broken_promises=0) == "A"
+    assert letter(broken_promises=1) == "B"  # uma promessa não cumprida já tira o A
+
+
+def test_a_broken_promise_names_the_fact() -> None:
+    assert profile_for(replace(GOOD, broken_promises=1)) == Profile(
+        "B", "Paga em dia, mas tem 1 promessa de pagamento não cumprida."
+    )
+    assert profile_for(replace(GOOD, broken_promises=2)) == Profile(
+        "B", "Paga em dia, mas tem 2 promessas de pagamento não cumpridas."
+    )
+    # Quem já é B ou C por outro motivo continua com a frase do motivo que decide.
+    assert profile_for(replace(GOOD, paid_on_time=13, broken_promises=1)).letter == "C"
 
 
 def test_b_reasons() -> None:
@@ -149,6 +161,7 @@ def test_every_history_gets_one_letter_and_one_sentence(history: PaymentHistory)
     if result.letter == "A":
         assert history.paid_on_time * 10 >= history.installments_paid * 9
         assert history.max_days_late_open <= 7
+        assert history.broken_promises == 0
 
 
 def test_never_on_time_reads_naturally() -> None:

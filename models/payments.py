@@ -36,7 +36,9 @@ class Payment(Base):
     """Money received at the counter, or the reversal (estorno) of such an entry.
 
     A reversal is a new row with the opposite amounts pointing at the original, which is never
-    changed or deleted. ``amount`` = principal + fee + interest; ``discount`` is what was waived.
+    changed or deleted. ``amount`` = principal + fee + interest; ``discount`` is what was waived;
+    ``rebate`` is the interest taken off installments settled before their due date (CDC art. 52
+    §2): principal no longer owed, though no money came in for it.
     """
 
     __tablename__ = "payments"
@@ -64,6 +66,7 @@ class Payment(Base):
     fee: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     interest: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     discount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    rebate: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), server_default="0")
     method: Mapped[PaymentMethod] = mapped_column(str_enum(PaymentMethod, "payment_method"))
     tendered: Mapped[Decimal | None] = mapped_column(Money)
     change_given: Mapped[Decimal | None] = mapped_column(Money)
@@ -94,5 +97,8 @@ class PaymentAllocation(Base):
     fee: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     interest: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     discount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    # Early-settlement reduction (CDC art. 52 §2): settles this much principal with no money;
+    # the installment's ``principal_paid`` grows by ``principal + rebate``.
+    rebate: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), server_default="0")
 
     payment: Mapped[Payment] = relationship(back_populates="allocations")

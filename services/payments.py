@@ -23,6 +23,11 @@ Decisions (documented because the brief left them open):
   principal is fully paid it becomes ``paid`` (the debt is gone; ``written_off_on`` stays as
   history); a partial recovery leaves it ``written_off``. A reversal puts it back to
   ``written_off``.
+- **Early settlement** (CDC art. 52 §2): an installment of a financed sale or agreement paid
+  before its due date is brought to present value at the plan's own monthly rate
+  (:func:`services.charges.early_settlement_value`); the difference is a ``rebate`` that settles
+  principal without money. Like a waiver, it applies only to an installment this receipt
+  settles: a partial payment of a future installment is imputed to its full amount.
 - **Surplus** ``"change"`` is only possible in cash (a Pix or card overpayment would have to be
   refunded by other means): for other methods an amount above what is due is refused unless
   ``"credit_next"`` can absorb it.
@@ -41,7 +46,9 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
+    Agreement,
     CashSession,
+    CreditSale,
     Installment,
     InstallmentStatus,
     Money,
@@ -51,7 +58,7 @@ from models import (
 )
 from services import audit
 from services import settings as settings_service
-from services.charges import Charges, impute_payment
+from services.charges import Charges, early_settlement_value, impute_payment
 from services.customers import installment_charges
 from services.db import UnitOfWork
 from services.money import CENT, ensure_money, format_brl
@@ -98,7 +105,8 @@ class QuoteLine:
     open_principal: Decimal
     fee: Decimal
     interest: Decimal
-    total: Decimal
+    total: Decimal  # open principal + fee + interest − rebate
+    rebate: Decimal = Decimal("0.00")  # early-settlement reduction (CDC art. 52 §2)
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,7 @@ class Quote:
     fee: Decimal
     interest: Decimal
     total: Decimal
+    rebate: Decimal = Decimal("0.00")
 
     @property
     def versions(self) -> dict[int, int]:
@@ -125,6 +134,7 @@ class AllocationLine:
     fee: Decimal
     interest: Decimal
     discount: Decimal
+    rebate: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -137,6 +147,7 @@ class PaymentResult:
     discount: Decimal
     tendered: Decimal | None
     change: Decimal
+    rebate: Decimal
     is_recovery: bool
     allocations: tuple[AllocationLine, ...]
     settled_installment_ids: tuple[int, ...]
@@ -151,10 +162,11 @@ class _Due:
     open_principal: Decimal
     fee: Decimal
     interest: Decimal
+    rebate: Decimal = _ZERO  # what settling it today takes off (CDC art. 52 §2)
 
     @property
     def total(self) -> Decimal:
-        return self.open_principal + self.fee + self.interest
+        return self.open_principal + self.fee + self.interest - self.rebate
 
 
 def _fraction(inst: Installment) -> str:
@@ -186,10 +198,42 @@ def _paid_charges(session: Session, ids: Sequence[int]) -> dict[int, tuple[Decim
     return {i: (f or _ZERO, n or _ZERO) for i, f, n in rows}
 
 
+def _plan_rates(session: Session, insts: Sequence[Installment]) -> dict[int, Decimal]:
+    """The monthly rate of each installment's plan (its sale's, or its agreement's)."""
+    sale_ids = {i.sale_id for i in insts if i.sale_id is not None}
+    agreement_ids = {i.agreement_id for i in insts if i.agreement_id is not None}
+    sales: dict[int, Decimal] = {}
+    agreements: dict[int, Decimal] = {}
+    if sale_ids:
+        stmt = select(CreditSale.id, CreditSale.monthly_rate).where(CreditSale.id.in_(sale_ids))
+        sales = {sale_id: rate for sale_id, rate in session.execute(stmt)}
+    if agreement_ids:
+        stmt = select(Agreement.id, Agreement.monthly_rate).where(Agreement.id.in_(agreement_ids))
+        agreements = {agreement_id: rate for agreement_id, rate in session.execute(stmt)}
+    rates: dict[int, Decimal] = {}
+    for inst in insts:
+        if inst.sale_id is not None:
+            rates[inst.id] = sales.get(inst.sale_id, _ZERO)
+        elif inst.agreement_id is not None:
+            rates[inst.id] = agreements.get(inst.agreement_id, _ZERO)
+    return rates
+
+
+def _rebate(inst: Installment, open_principal: Decimal, rate: Decimal, today: date) -> Decimal:
+    """Interest a financed installment sheds when settled before its due date (CDC art. 52 §2).
+
+    Nothing for a written-off installment (a recovery) or on/after the due date.
+    """
+    if inst.status is not InstallmentStatus.OPEN or today >= inst.due_date or rate <= 0:
+        return _ZERO
+    return open_principal - early_settlement_value(open_principal, inst.due_date, today, rate)
+
+
 def _dues(
     session: Session, insts: Sequence[Installment], today: date, policy: CollectionPolicy
 ) -> list[_Due]:
     paid = _paid_charges(session, [i.id for i in insts])
+    rates = _plan_rates(session, insts)
     result = []
     for inst in insts:
         open_principal = inst.amount - inst.principal_paid
@@ -202,7 +246,8 @@ def _dues(
             fee_paid=fee_paid,
             interest_paid=interest_paid,
         )
-        result.append(_Due(inst, open_principal, fee, interest))
+        rebate = _rebate(inst, open_principal, rates.get(inst.id, _ZERO), today)
+        result.append(_Due(inst, open_principal, fee, interest, rebate))
     return result
 
 
@@ -232,6 +277,7 @@ def quote(session: Session, installment_ids: Sequence[int], today: date) -> Quot
             fee=d.fee,
             interest=d.interest,
             total=d.total,
+            rebate=d.rebate,
         )
         for d in dues
     )
@@ -242,6 +288,7 @@ def quote(session: Session, installment_ids: Sequence[int], today: date) -> Quot
         fee=sum((x.fee for x in lines), _ZERO),
         interest=sum((x.interest for x in lines), _ZERO),
         total=sum((x.total for x in lines), _ZERO),
+        rebate=sum((x.rebate for x in lines), _ZERO),
     )
 
 
@@ -366,6 +413,7 @@ class _Part:
     interest: Decimal = _ZERO
     fee: Decimal = _ZERO
     principal: Decimal = _ZERO
+    rebate: Decimal = _ZERO
 
     @property
     def paid(self) -> Decimal:
@@ -373,14 +421,20 @@ class _Part:
 
 
 def _impute(due: _Due, discount: Decimal, money: Decimal) -> tuple[_Part, Decimal]:
-    """Apply ``money`` to one installment after forgiving ``discount`` of its charges."""
+    """Apply ``money`` to one installment after forgiving ``discount`` of its charges.
+
+    The early-settlement rebate counts only when ``money`` settles the installment; otherwise
+    the money is imputed to the full open principal.
+    """
     # The waiver forgives interest first, then the fee (the order of art. 354).
     waived_interest = min(discount, due.interest)
     interest = due.interest - waived_interest
     fee = due.fee - (discount - waived_interest)
-    net = Charges(due.open_principal, fee, interest, due.open_principal + fee + interest, 0)
+    rebate = due.rebate if money >= due.total - discount else _ZERO
+    principal = due.open_principal - rebate
+    net = Charges(principal, fee, interest, principal + fee + interest, 0)
     split = impute_payment(min(money, net.total), net)
-    part = _Part(due, discount, split.interest, split.fee, split.principal)
+    part = _Part(due, discount, split.interest, split.fee, split.principal, rebate)
     return part, money - part.paid
 
 
@@ -471,7 +525,7 @@ def receive_payment(
         discount = min(to_waive, due.fee + due.interest)
         to_waive -= discount
         part, remaining = _impute(due, discount, remaining)
-        if discount and part.principal != due.open_principal:
+        if discount and part.principal + part.rebate != due.open_principal:
             raise PaymentRefused(
                 f"O desconto só vale para parcelas quitadas neste recebimento; a parcela "
                 f"{_fraction(due.inst)} ficaria em aberto."
@@ -516,6 +570,7 @@ def receive_payment(
         fee=sum((p.fee for p in parts), _ZERO),
         interest=sum((p.interest for p in parts), _ZERO),
         discount=waived,
+        rebate=sum((p.rebate for p in parts), _ZERO),
         method=method,
         tendered=handed if method is PaymentMethod.CASH else None,
         change_given=change if method is PaymentMethod.CASH else None,
@@ -540,9 +595,10 @@ def receive_payment(
                 fee=part.fee,
                 interest=part.interest,
                 discount=part.discount,
+                rebate=part.rebate,
             )
         )
-        inst.principal_paid += part.principal
+        inst.principal_paid += part.principal + part.rebate
         if inst.principal_paid == inst.amount:
             inst.status = InstallmentStatus.PAID
             inst.settled_on = today
@@ -570,6 +626,7 @@ def receive_payment(
             "fee": payment.fee,
             "interest": payment.interest,
             "discount": payment.discount,
+            "rebate": payment.rebate,
             "method": method,
             "tendered": payment.tendered,
             "change": payment.change_given,
@@ -586,9 +643,11 @@ def receive_payment(
         discount=payment.discount,
         tendered=payment.tendered,
         change=change,
+        rebate=payment.rebate,
         is_recovery=recovery,
         allocations=tuple(
-            AllocationLine(p.due.inst.id, p.principal, p.fee, p.interest, p.discount) for p in parts
+            AllocationLine(p.due.inst.id, p.principal, p.fee, p.interest, p.discount, p.rebate)
+            for p in parts
         ),
         settled_installment_ids=tuple(settled),
     )
@@ -664,6 +723,7 @@ def reverse_payment(
         fee=-original.fee,
         interest=-original.interest,
         discount=-original.discount,
+        rebate=-original.rebate,
         method=original.method,
         operator_id=owner.id,
         authorized_by_id=owner.id,
@@ -696,9 +756,10 @@ def reverse_payment(
                 fee=-alloc.fee,
                 interest=-alloc.interest,
                 discount=-alloc.discount,
+                rebate=-alloc.rebate,
             )
         )
-        inst.principal_paid -= alloc.principal
+        inst.principal_paid -= alloc.principal + alloc.rebate
         if inst.status is InstallmentStatus.PAID and inst.principal_paid < inst.amount:
             inst.status = (
                 InstallmentStatus.WRITTEN_OFF

@@ -281,6 +281,7 @@ def receipt_for_payment(session: Session, payment_id: int) -> Receipt:
             interest=alloc.interest,
             discount=alloc.discount,
             sale_number=_origin_number(inst),
+            rebate=alloc.rebate,
         )
         for alloc, inst in rows
     )

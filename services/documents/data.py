@@ -96,6 +96,9 @@ class ReceiptItem:
     # and interest are what was paid (as in models.PaymentAllocation).
     discount: Decimal = Decimal("0.00")
     sale_number: str = ""
+    # Interest taken off for paying before the due date (CDC art. 52 §2): settles principal with
+    # no money, so, like the waiver, it is shown and not part of the total.
+    rebate: Decimal = Decimal("0.00")
 
     @property
     def total(self) -> Decimal:

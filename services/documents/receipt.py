@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
@@ -23,6 +24,7 @@ from services.money import amount_in_words
 from services.text import mask_cpf
 
 Size = Literal["roll", "a4"]
+REBATE_LABEL = "Desconto por pagamento antecipado (CDC art. 52 §2)"
 NBSP = "\u00a0"  # keeps "R$" and the figures on one line
 
 
@@ -83,6 +85,10 @@ class ReceiptRenderer:
         story.extend(
             self._items_compact(receipt, width) if compact else [self._items_table(receipt, width)]
         )
+        rebate = sum((item.rebate for item in receipt.items), Decimal("0.00"))
+        if rebate and not compact:
+            story.append(Spacer(1, 3))
+            story.append(p(f"{REBATE_LABEL}: {brl(rebate)}, já abatido do valor pago.", "body"))
         story.append(HRFlowable(width="100%", thickness=0.6, spaceBefore=3, spaceAfter=3))
         money_rows = [("Forma de pagamento", receipt.method)]
         if receipt.amount_tendered is not None:
@@ -131,6 +137,8 @@ class ReceiptRenderer:
                 rows.append(("Juros", brl(item.interest)))
             if item.discount:
                 rows.append(("Encargos dispensados (não cobrados)", brl(item.discount)))
+            if item.rebate:
+                rows.append((REBATE_LABEL, brl(item.rebate)))
             rows.append(("Valor pago da parcela", brl(item.total)))
             story.append(key_value_table(rows, width, bold_last=True))
             story.append(Spacer(1, 3))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from models import Installment, InstallmentStatus, Payment, PaymentAllocation, PaymentMethod, User
 from services import demo, payments, users
+from services.charges import early_settlement_value
 from services.db import Database
 from services.money import format_brl
 from services.payments import Quote
@@ -19,7 +20,7 @@ from services.printing import PrintJob
 from services.users import Operator
 from ui.context import AppContext
 from ui.counter import receive
-from ui.counter.receive import ReceivePaymentDialog
+from ui.counter.receive import REBATE_COLUMN, ReceivePaymentDialog
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 10, 30)
@@ -124,8 +125,11 @@ def test_cash_with_change(
     assert row[1] == f"{inst.due_date:%d/%m/%Y}"
     assert row[2] == f"{(TODAY - inst.due_date).days} dias"
     assert row[3:] == [
-        format_brl(v) for v in (line.open_principal, line.fee, line.interest, q.total)
+        *(format_brl(v) for v in (line.open_principal, line.fee, line.interest)),
+        "",  # nothing to take off an overdue installment
+        format_brl(q.total),
     ]
+    assert dialog.table.isColumnHidden(REBATE_COLUMN)
     assert format_brl(q.total) in dialog.total_label.text()
     assert dialog.amount_edit.value() == q.total
     assert dialog.method_combo.currentText() == "Dinheiro"
@@ -151,6 +155,50 @@ def test_cash_with_change(
     assert (p.tendered, p.change_given) == (tendered, tendered - q.total)
     assert _installment(cashier_ctx.db, inst.id).status is InstallmentStatus.PAID
     assert printed == [PrintJob("receipt", payment_id, TODAY, receipt_size="roll")]
+
+
+def test_paying_a_financed_installment_early_takes_interest_off(
+    qtbot: Any, cashier_ctx: AppContext, printed: list[PrintJob], screenshot_dir: Path
+) -> None:
+    from models import CreditSale
+
+    db = cashier_ctx.db
+    with db.unit_of_work() as uow:
+        inst = uow.session.scalars(
+            select(Installment)
+            .join(CreditSale, CreditSale.id == Installment.sale_id)
+            .where(
+                Installment.status == InstallmentStatus.OPEN,
+                Installment.due_date > TODAY + timedelta(days=20),
+                Installment.principal_paid == 0,
+                CreditSale.monthly_rate > 0,
+            )
+            .order_by(Installment.due_date, Installment.id)
+        ).first()
+        assert inst is not None, "the demo has no financed installment to pay early"
+        rate = uow.session.scalar(
+            select(CreditSale.monthly_rate).where(CreditSale.id == inst.sale_id)
+        )
+        uow.session.expunge(inst)
+    assert rate is not None
+    present = early_settlement_value(inst.amount, inst.due_date, TODAY, rate)
+    assert present < inst.amount
+    dialog = _open(qtbot, cashier_ctx, inst)
+    assert not dialog.table.isColumnHidden(REBATE_COLUMN)
+    row = [dialog.model.index(0, c).data() for c in range(dialog.model.columnCount())]
+    assert row[REBATE_COLUMN] == f"−{format_brl(inst.amount - present)}"
+    assert row[-1] == format_brl(present)
+    assert dialog.amount_edit.value() == present
+    assert "Pagamento antecipado" in dialog.status_label.text()
+    assert "CDC art. 52 §2" in dialog.status_label.text()
+    qtbot.wait(50)
+    dialog.grab().save(str(screenshot_dir / "receive_early.png"))
+    with qtbot.waitSignal(dialog.paymentReceived, timeout=10000) as received:
+        dialog.confirm_button.click()
+    (stored,) = _payments_for(db, inst.id)
+    assert stored.id == received.args[0]
+    assert (stored.amount, stored.rebate) == (present, inst.amount - present)
+    assert _installment(db, inst.id).status is InstallmentStatus.PAID
 
 
 def test_partial_payment_by_pix(

@@ -50,7 +50,17 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole
 _ZERO = Decimal("0.00")
 
-COLUMNS = ("Parcela", "Vencimento", "Atraso", "Principal", "Multa", "Juros", "Total hoje")
+COLUMNS = (
+    "Parcela",
+    "Vencimento",
+    "Atraso",
+    "Principal",
+    "Multa",
+    "Juros",
+    "Antecipação",
+    "Total hoje",
+)
+REBATE_COLUMN = 6
 METHODS = (
     ("Dinheiro", PaymentMethod.CASH),
     ("Pix", PaymentMethod.PIX),
@@ -121,6 +131,7 @@ class QuoteModel(QAbstractTableModel):
                 format_brl(line.open_principal),
                 format_brl(line.fee),
                 format_brl(line.interest),
+                f"−{format_brl(line.rebate)}" if line.rebate else "",
                 format_brl(line.total),
             )
             return values[column] if 0 <= column < len(values) else None
@@ -317,18 +328,29 @@ class ReceivePaymentDialog(QDialog):
         self.quote = loaded.quote
         self.waiver_limit = loaded.waiver_limit
         self.model.set_lines(loaded.quote.lines)
-        self._fit_table()
         q = loaded.quote
+        # Paying before the due date sheds interest (CDC art. 52 §2): shown only when it applies.
+        self.table.setColumnHidden(REBATE_COLUMN, not q.rebate)
+        self._fit_table()
         self.total_label.setText(f"Total hoje: {format_brl(q.total)}")
-        self.total_label.setToolTip(
+        tip = (
             f"Principal {format_brl(q.principal)} + multa {format_brl(q.fee)} + "
             f"juros {format_brl(q.interest)}"
         )
+        if q.rebate:
+            tip += f" − desconto por antecipação {format_brl(q.rebate)}"
+        self.total_label.setToolTip(tip)
         count = len(q.lines)
-        self.status_label.setText(
+        status = (
             f"{count} parcela{'s' if count != 1 else ''}, valores de {q.today:%d/%m/%Y}. "
             "Um valor menor paga parte, das mais antigas para as mais novas."
         )
+        if q.rebate:
+            status += (
+                f"\nPagamento antecipado: {format_brl(q.rebate)} de juros a menos (CDC art. 52 "
+                "§2), se quitar a parcela."
+            )
+        self.status_label.setText(status)
         if self._amount_auto:
             self.amount_edit.set_value(self._due())
         self.confirm_button.setEnabled(not self._busy)
@@ -353,6 +375,12 @@ class ReceivePaymentDialog(QDialog):
         if not self.model.rowCount():
             height += self.table.verticalHeader().defaultSectionSize()
         self.table.setFixedHeight(height + 2)
+        # Every column readable without a scroll bar (the rebate column comes and goes).
+        header = self.table.horizontalHeader()
+        width = sum(
+            header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c)
+        )
+        self.table.setMinimumWidth(width + 2 * self.table.frameWidth() + 2)
 
     # --- live feedback ---------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,8 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Setting
-from services import audit, validation
+from models.enums import ContactChannel
+from services import audit, cadence, validation
 from services.bands import DEFAULT_BANDS, Band, bands_from_json, bands_to_json, validate_bands
+from services.cadence import DEFAULT_SOFT, DEFAULT_STANDARD, CadenceStep
 from services.text import digits
 from services.validation import FieldError, ValidationErrors
 
@@ -131,11 +133,32 @@ LEGAL_CONTACT_LIMITS: dict[str, ContactWindow] = {
 
 
 @dataclass(frozen=True)
+class LocalHoliday:
+    """A holiday of the shop's city, which the ``holidays`` package does not know.
+
+    ``year`` None means every year on that day (the city's anniversary, its patron saint);
+    a year makes it one date only (a movable one such as Corpus Christi, set each year).
+    """
+
+    name: str
+    month: int
+    day: int
+    year: int | None = None
+
+    def falls_on(self, day: date) -> bool:
+        return (day.month, day.day) == (self.month, self.day) and self.year in (None, day.year)
+
+    def date_text(self) -> str:
+        return f"{self.day:02d}/{self.month:02d}" + (f"/{self.year}" if self.year else "")
+
+
+@dataclass(frozen=True)
 class ContactPolicy:
     default_window: ContactWindow = ContactWindow()
     by_state: dict[str, ContactWindow] = field(default_factory=dict)
     skip_birthday: bool = True
     max_contacts_per_day: int = 1
+    local_holidays: tuple[LocalHoliday, ...] = ()
 
     def window_for(self, uf: str | None) -> ContactWindow:
         """The shop's window for a customer's state, never wider than that state's law."""
@@ -143,6 +166,18 @@ class ContactPolicy:
         window = self.by_state.get(state, self.default_window)
         legal = LEGAL_CONTACT_LIMITS.get(state)
         return window if legal is None else clamp_window(window, legal)
+
+
+@dataclass(frozen=True)
+class CadencePolicy:
+    """The two collection cadences (régua de cobrança); see ``services.cadence`` for which
+    customer follows which, and why."""
+
+    standard: tuple[CadenceStep, ...] = DEFAULT_STANDARD
+    soft: tuple[CadenceStep, ...] = DEFAULT_SOFT
+
+
+CADENCE_NAMES = {"standard": "Régua padrão", "soft": "Régua suave"}
 
 
 @dataclass(frozen=True)
@@ -177,6 +212,7 @@ class ShopSettings:
     policy: CollectionPolicy = CollectionPolicy()
     credit: CreditRules = CreditRules()
     contact: ContactPolicy = ContactPolicy()
+    cadence: CadencePolicy = CadencePolicy()
     pix: PixSettings = PixSettings()
     bank: BankAgreement = BankAgreement()
 
@@ -186,6 +222,7 @@ SECTIONS: dict[str, type[Any]] = {
     "policy": CollectionPolicy,
     "credit": CreditRules,
     "contact": ContactPolicy,
+    "cadence": CadencePolicy,
     "pix": PixSettings,
     "bank": BankAgreement,
 }
@@ -218,6 +255,53 @@ def _window_from_json(data: dict[str, Any]) -> ContactWindow:
     )
 
 
+def _holiday_to_json(h: LocalHoliday) -> dict[str, Any]:
+    return {"name": h.name, "month": h.month, "day": h.day, "year": h.year}
+
+
+def _holiday_from_json(data: dict[str, Any]) -> LocalHoliday:
+    year = data.get("year")
+    return LocalHoliday(
+        name=str(data["name"]),
+        month=int(data["month"]),
+        day=int(data["day"]),
+        year=None if year in (None, "") else int(year),
+    )
+
+
+def _step_to_json(step: CadenceStep) -> dict[str, Any]:
+    return {
+        "key": step.key,
+        "offset_days": step.offset_days,
+        "channels": [str(c) for c in step.channels],
+        "label": step.label,
+        "template": step.template,
+        "enabled": step.enabled,
+    }
+
+
+def _steps_from_json(data: Any, defaults: tuple[CadenceStep, ...]) -> tuple[CadenceStep, ...]:
+    """Stored steps by key, in the cadence's order; a key not stored keeps its default."""
+    stored = {item["key"]: item for item in data or [] if isinstance(item, dict)}
+    steps: list[CadenceStep] = []
+    for default in defaults:
+        item = stored.get(default.key)
+        if item is None:
+            steps.append(default)
+            continue
+        steps.append(
+            CadenceStep(
+                key=default.key,
+                offset_days=int(item.get("offset_days", default.offset_days)),
+                channels=tuple(ContactChannel(c) for c in item.get("channels", [])),
+                label=str(item.get("label", default.label)),
+                template=str(item.get("template", default.template)),
+                enabled=bool(item.get("enabled", True)),
+            )
+        )
+    return tuple(steps)
+
+
 def section_to_json(value: Any) -> dict[str, Any]:
     if isinstance(value, ContactPolicy):
         return {
@@ -225,6 +309,12 @@ def section_to_json(value: Any) -> dict[str, Any]:
             "by_state": {uf: _window_to_json(w) for uf, w in sorted(value.by_state.items())},
             "skip_birthday": value.skip_birthday,
             "max_contacts_per_day": value.max_contacts_per_day,
+            "local_holidays": [_holiday_to_json(h) for h in value.local_holidays],
+        }
+    if isinstance(value, CadencePolicy):
+        return {
+            "standard": [_step_to_json(s) for s in value.standard],
+            "soft": [_step_to_json(s) for s in value.soft],
         }
     out: dict[str, Any] = {}
     for f in dataclasses.fields(value):
@@ -246,6 +336,12 @@ def section_from_json(key: str, data: dict[str, Any]) -> Any:
             by_state={uf: _window_from_json(w) for uf, w in data.get("by_state", {}).items()},
             skip_birthday=bool(data.get("skip_birthday", True)),
             max_contacts_per_day=int(data.get("max_contacts_per_day", 1)),
+            local_holidays=tuple(_holiday_from_json(h) for h in data.get("local_holidays", [])),
+        )
+    if cls is CadencePolicy:
+        return CadencePolicy(
+            standard=_steps_from_json(data.get("standard"), DEFAULT_STANDARD),
+            soft=_steps_from_json(data.get("soft"), DEFAULT_SOFT),
         )
     defaults = cls()
     kwargs: dict[str, Any] = {}
@@ -357,9 +453,134 @@ def _validate_contact(v: ContactPolicy) -> ContactPolicy:
         errors += [FieldError(f"by_state.{uf}", p) for p in window_problems(uf, w)]
     if not 1 <= v.max_contacts_per_day <= 3:
         errors.append(FieldError("max_contacts_per_day", "Entre 1 e 3 contatos por dia."))
+    holidays: list[LocalHoliday] = []
+    for h in v.local_holidays:
+        cleaned = LocalHoliday(" ".join(h.name.split()), h.month, h.day, h.year)
+        if not cleaned.name:
+            errors.append(FieldError("local_holidays", "Informe o nome do feriado."))
+        elif len(cleaned.name) > 60:
+            errors.append(FieldError("local_holidays", "Nome do feriado: no máximo 60 caracteres."))
+        try:
+            # 2000 was a leap year, so 29/02 is a valid yearly holiday.
+            date(h.year or 2000, h.month, h.day)
+        except ValueError:
+            errors.append(FieldError("local_holidays", f"Data inválida: {h.date_text()}."))
+            continue
+        if h.year is not None and not 2000 <= h.year <= 2100:
+            errors.append(FieldError("local_holidays", f"Ano improvável: {h.year}."))
+        if any((x.month, x.day, x.year) == (h.month, h.day, h.year) for x in holidays):
+            errors.append(FieldError("local_holidays", f"Feriado repetido em {h.date_text()}."))
+        holidays.append(cleaned)
     if errors:
         raise ValidationErrors(errors)
-    return v
+    return dataclasses.replace(
+        v, local_holidays=tuple(sorted(holidays, key=lambda h: (h.month, h.day, h.year or 0)))
+    )
+
+
+MAX_TEMPLATE_LENGTH = 2000
+MAX_OFFSET_DAYS = 365
+MIN_REMINDER_OFFSET = -15
+
+
+def _cadence_problems(name: str, steps: tuple[CadenceStep, ...]) -> list[FieldError]:
+    """Every problem of one cadence, each on ``<cadence>.<step key>.<attribute>``."""
+    errors: list[FieldError] = []
+    if tuple(s.key for s in steps) != cadence.STEP_KEYS:
+        return [FieldError(name, "A régua deve ter os 8 passos, na ordem.")]
+    by_key = {s.key: s for s in steps}
+    previous: CadenceStep | None = None
+    for step in steps:
+        where = f"{name}.{step.key}"
+        if step.key == cadence.REMINDER:
+            if not MIN_REMINDER_OFFSET <= step.offset_days <= 0:
+                errors.append(
+                    FieldError(
+                        f"{where}.offset_days",
+                        f"O lembrete vai de {-MIN_REMINDER_OFFSET} dias antes até o dia do "
+                        "vencimento.",
+                    )
+                )
+        elif not 1 <= step.offset_days <= MAX_OFFSET_DAYS:
+            errors.append(
+                FieldError(
+                    f"{where}.offset_days",
+                    f"Depois do vencimento: de 1 a {MAX_OFFSET_DAYS} dias.",
+                )
+            )
+        elif previous is not None and step.offset_days <= previous.offset_days:
+            errors.append(
+                FieldError(
+                    f"{where}.offset_days",
+                    f"Deve vir depois de “{' '.join(previous.label.split())}” "
+                    f"({cadence.day_label(previous.offset_days)}).",
+                )
+            )
+        if step.key != cadence.REMINDER:  # the reminder's range already puts it first
+            previous = step
+        label = " ".join(step.label.split())
+        if not label:
+            errors.append(FieldError(f"{where}.label", "Informe o nome do passo."))
+        elif len(label) > 60:
+            errors.append(FieldError(f"{where}.label", "No máximo 60 caracteres."))
+        if step.internal:
+            if step.channels:
+                errors.append(FieldError(f"{where}.channels", "Passo interno da loja: sem canal."))
+        elif not step.channels:
+            errors.append(FieldError(f"{where}.channels", "Escolha pelo menos um canal."))
+        elif len(set(step.channels)) != len(step.channels):
+            errors.append(FieldError(f"{where}.channels", "Canal repetido."))
+        if step.key in cadence.LETTER_STEPS and step.channels != (ContactChannel.LETTER,):
+            errors.append(
+                FieldError(
+                    f"{where}.channels",
+                    "O aviso antes da negativação é só por carta (CDC art. 43 §2)."
+                    if step.key == cadence.BUREAU_NOTICE
+                    else "A carta de cobrança é só por carta.",
+                )
+            )
+        if not step.template.strip() and not step.internal:
+            errors.append(FieldError(f"{where}.template", "Escreva a mensagem."))
+        elif len(step.template) > MAX_TEMPLATE_LENGTH:
+            errors.append(
+                FieldError(f"{where}.template", f"No máximo {MAX_TEMPLATE_LENGTH} caracteres.")
+            )
+        errors += [
+            FieldError(f"{where}.template", p) for p in cadence.template_problems(step.template)
+        ]
+    notice, report = by_key[cadence.BUREAU_NOTICE], by_key[cadence.BUREAU_REPORT]
+    gap = cadence.BUREAU_NOTICE_MIN_DAYS
+    if report.offset_days - notice.offset_days < gap:
+        errors.append(
+            FieldError(
+                f"{name}.{cadence.BUREAU_REPORT}.offset_days",
+                f"A negativação vem pelo menos {gap} dias depois do aviso por escrito "
+                "(CDC art. 43 §2).",
+            )
+        )
+    if report.enabled and not notice.enabled:
+        errors.append(
+            FieldError(
+                f"{name}.{cadence.BUREAU_NOTICE}.enabled",
+                "Sem o aviso por escrito não pode haver negativação (CDC art. 43 §2): ative o "
+                "aviso ou desative a negativação.",
+            )
+        )
+    return errors
+
+
+def _clean_steps(steps: tuple[CadenceStep, ...]) -> tuple[CadenceStep, ...]:
+    return tuple(
+        dataclasses.replace(s, label=" ".join(s.label.split()), template=s.template.strip())
+        for s in steps
+    )
+
+
+def _validate_cadence(v: CadencePolicy) -> CadencePolicy:
+    errors = _cadence_problems("standard", v.standard) + _cadence_problems("soft", v.soft)
+    if errors:
+        raise ValidationErrors(errors)
+    return CadencePolicy(standard=_clean_steps(v.standard), soft=_clean_steps(v.soft))
 
 
 def _validate_pix(v: PixSettings) -> PixSettings:
@@ -403,6 +624,7 @@ _VALIDATORS: dict[str, Any] = {
     "policy": _validate_policy,
     "credit": _validate_credit,
     "contact": _validate_contact,
+    "cadence": _validate_cadence,
     "pix": _validate_pix,
     "bank": _validate_bank,
 }

@@ -406,3 +406,168 @@ def test_a_cashier_cannot_change_settings(db: Database, now: datetime) -> None:
             settings_service.save_section(
                 uow.session, "policy", CollectionPolicy(), user_id=cashier.id, now=now
             )
+
+
+# --- régua de cobrança and city holidays ---------------------------------------------------------
+
+
+def _edit(steps: Any, key: str, **changes: Any) -> Any:
+    return tuple(dataclasses.replace(s, **changes) if s.key == key else s for s in steps)
+
+
+def test_the_cadences_default_to_the_issues_steps(db: Database) -> None:
+    from services.cadence import DEFAULT_SOFT, DEFAULT_STANDARD
+
+    cadence = load(db).cadence
+    assert cadence.standard == DEFAULT_STANDARD
+    assert cadence.soft == DEFAULT_SOFT
+    assert [s.offset_days for s in cadence.standard] == [-3, 1, 7, 15, 30, 45, 60, 90]
+
+
+def test_an_edited_cadence_round_trips_and_is_audited(db: Database, now: datetime) -> None:
+    from models import ContactChannel
+    from services.settings import CadencePolicy
+
+    policy = CadencePolicy()
+    edited = CadencePolicy(
+        standard=_edit(
+            policy.standard,
+            "contact",
+            offset_days=8,
+            channels=(ContactChannel.PHONE, ContactChannel.WHATSAPP),
+            template="  Olá, {primeiro_nome}! Aqui é da {loja}.  ",
+            label=" Ligação   da loja ",
+        ),
+        soft=_edit(policy.soft, "gentle_reminder", enabled=False),
+    )
+    cleaned = save(db, "cadence", edited, now)
+    stored = load(db).cadence
+    assert stored == cleaned
+    contact = {s.key: s for s in stored.standard}["contact"]
+    assert contact.offset_days == 8
+    assert contact.channels == (ContactChannel.PHONE, ContactChannel.WHATSAPP)
+    assert contact.template == "Olá, {primeiro_nome}! Aqui é da {loja}."
+    assert contact.label == "Ligação da loja"
+    assert not {s.key: s for s in stored.soft}["gentle_reminder"].enabled
+    assert _events(db)[-1][3]["section"] == "cadence"
+
+
+def test_a_stored_cadence_missing_a_step_keeps_that_steps_default(
+    db: Database, now: datetime
+) -> None:
+    from services.cadence import DEFAULT_STANDARD
+    from services.settings import CadencePolicy
+
+    data = settings_service.section_to_json(CadencePolicy())
+    data["standard"] = [s for s in data["standard"] if s["key"] != "review"]
+    assert settings_service.section_from_json("cadence", data).standard == DEFAULT_STANDARD
+
+
+def test_cadence_mistakes_are_refused_by_step_and_field(db: Database, now: datetime) -> None:
+    from models import ContactChannel
+    from services.settings import CadencePolicy
+
+    policy = CadencePolicy()
+    steps = _edit(policy.standard, "contact", offset_days=1, channels=())
+    steps = _edit(
+        steps,
+        "collection_letter",
+        template="Prezado {cliente}, {nome",
+        channels=(ContactChannel.LETTER, ContactChannel.EMAIL),
+    )
+    steps = _edit(steps, "bureau_notice", channels=(ContactChannel.WHATSAPP,))
+    steps = _edit(steps, "bureau_report", offset_days=50)
+    steps = _edit(steps, "reminder", offset_days=2, label="  ")
+    errors = refused(db, "cadence", CadencePolicy(standard=steps), now)
+    assert errors == {
+        "standard.reminder.offset_days": "O lembrete vai de 15 dias antes até o dia do vencimento.",
+        "standard.reminder.label": "Informe o nome do passo.",
+        "standard.contact.offset_days": "Deve vir depois de “Lembrete gentil” (D+1).",
+        "standard.contact.channels": "Escolha pelo menos um canal.",
+        "standard.collection_letter.template": (
+            "Chave { ou } sem par: cada campo vai entre chaves, ex.: {nome}."
+        ),
+        "standard.collection_letter.channels": "A carta de cobrança é só por carta.",
+        "standard.bureau_notice.channels": (
+            "O aviso antes da negativação é só por carta (CDC art. 43 §2)."
+        ),
+        "standard.bureau_report.offset_days": (
+            "A negativação vem pelo menos 10 dias depois do aviso por escrito (CDC art. 43 §2)."
+        ),
+    }
+    with pytest.raises(ValidationErrors) as caught:
+        save(db, "cadence", CadencePolicy(standard=steps), now)
+    messages = [e.message for e in caught.value.errors if e.field.endswith("letter.template")]
+    assert messages[0].startswith("Campo desconhecido: {cliente}.")
+    assert load(db).cadence == CadencePolicy()
+
+
+def test_a_bureau_report_without_the_written_notice_is_refused(db: Database, now: datetime) -> None:
+    from services.settings import CadencePolicy
+
+    soft = _edit(CadencePolicy().soft, "bureau_notice", enabled=False)
+    assert refused(db, "cadence", CadencePolicy(soft=soft), now) == {
+        "soft.bureau_notice.enabled": (
+            "Sem o aviso por escrito não pode haver negativação (CDC art. 43 §2): ative o aviso "
+            "ou desative a negativação."
+        )
+    }
+    both_off = _edit(soft, "bureau_report", enabled=False)
+    assert save(db, "cadence", CadencePolicy(soft=both_off), now).soft == both_off
+
+
+def test_a_cashier_cannot_change_the_cadence(db: Database, now: datetime) -> None:
+    from models import Role
+    from services import users
+    from services.settings import CadencePolicy
+    from services.users import NotAllowed
+
+    with db.unit_of_work(write=True) as uow:
+        cashier = users.create_user(
+            uow.session,
+            username="caixa",
+            full_name="Caixa",
+            role=Role.CASHIER,
+            password="segredo2",
+            now=now,
+            created_by=None,
+        )
+        with pytest.raises(NotAllowed):
+            settings_service.save_section(
+                uow.session, "cadence", CadencePolicy(), user_id=cashier.id, now=now
+            )
+
+
+def test_city_holidays_round_trip_sorted_and_cleaned(db: Database, now: datetime) -> None:
+    from services.settings import LocalHoliday
+
+    contact = ContactPolicy(
+        local_holidays=(
+            LocalHoliday("Corpus  Christi", 6, 4, 2026),
+            LocalHoliday("Aniversário da cidade", 6, 19),
+            LocalHoliday("São Sebastião", 1, 20),
+        )
+    )
+    cleaned = save(db, "contact", contact, now)
+    assert load(db).contact == cleaned
+    assert [(h.name, h.date_text()) for h in cleaned.local_holidays] == [
+        ("São Sebastião", "20/01"),
+        ("Corpus Christi", "04/06/2026"),
+        ("Aniversário da cidade", "19/06"),
+    ]
+
+
+def test_wrong_city_holidays_are_refused(db: Database, now: datetime) -> None:
+    from services.settings import LocalHoliday
+
+    for holiday, message in (
+        (LocalHoliday("", 6, 19), "Informe o nome do feriado."),
+        (LocalHoliday("Dia 31", 4, 31), "Data inválida: 31/04."),
+        (LocalHoliday("Bissexto", 2, 29, 2027), "Data inválida: 29/02/2027."),
+    ):
+        contact = ContactPolicy(local_holidays=(holiday,))
+        assert refused(db, "contact", contact, now) == {"local_holidays": message}
+    twice = ContactPolicy(local_holidays=(LocalHoliday("A", 6, 19), LocalHoliday("B", 6, 19)))
+    assert refused(db, "contact", twice, now) == {"local_holidays": "Feriado repetido em 19/06."}
+    leap = ContactPolicy(local_holidays=(LocalHoliday("Todo 29/02", 2, 29),))
+    assert save(db, "contact", leap, now) == leap

@@ -362,12 +362,9 @@ class SectionPage(QWidget):
         for edit in self.body.findChildren(QLineEdit):
             edit.setReadOnly(read_only)
         for spin in self.body.findChildren(QAbstractSpinBox):
+            # Arrows stay (they do nothing on a read-only box): with NoButtons the app's
+            # stylesheet collapses the number field to 1 px and the value disappears.
             spin.setReadOnly(read_only)
-            spin.setButtonSymbols(
-                QAbstractSpinBox.ButtonSymbols.NoButtons
-                if read_only
-                else QAbstractSpinBox.ButtonSymbols.UpDownArrows
-            )
         for widget in (
             *self.body.findChildren(QComboBox),
             *self.body.findChildren(QAbstractButton),

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from datetime import time
 
-from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QTimeEdit,
@@ -23,6 +27,7 @@ from services.settings import (
     LEGAL_CONTACT_LIMITS,
     ContactPolicy,
     ContactWindow,
+    LocalHoliday,
     window_problems,
 )
 from services.validation import UFS, FieldError, ValidationErrors
@@ -239,12 +244,99 @@ class ContactSection(SectionPage):
             with_unit(self.max_spin, note="no máximo, por cliente (1 é o recomendado)"),
         )
 
+        self._build_city_holidays()
+
         self.state_rows: dict[str, _StateRow] = {}
         self.default_editor.changed.connect(self._on_windows_changed)
         self.watch(
             self.default_editor.changed, self.birthday_check.toggled, self.max_spin.valueChanged
         )
         self._refresh_states()
+
+    def _build_city_holidays(self) -> None:
+        """The city's own holidays: national and state ones come from the ``holidays`` package."""
+        self.city_holidays: list[LocalHoliday] = []
+        form = self.form(
+            "Feriados da cidade",
+            "Feriados nacionais e estaduais o programa já conhece. Acrescente os da cidade da "
+            "loja (aniversário da cidade, padroeiro; Corpus Christi, se for feriado, ano a ano).",
+        )
+        self.holidays_list = QListWidget()
+        self.holidays_list.setObjectName("cityHolidaysList")
+        self.holidays_list.setMaximumHeight(110)
+        self.holiday_name_edit = QLineEdit()
+        self.holiday_name_edit.setObjectName("cityHolidayName")
+        self.holiday_name_edit.setPlaceholderText("Nome do feriado")
+        self.holiday_name_edit.setMaxLength(60)
+        self.holiday_date_edit = QDateEdit()
+        self.holiday_date_edit.setObjectName("cityHolidayDate")
+        self.holiday_date_edit.setDisplayFormat("dd/MM/yyyy")
+        today = self.ctx.now().date()
+        self.holiday_date_edit.setDate(QDate(today.year, today.month, today.day))
+        self.holiday_yearly_check = QCheckBox("todo ano")
+        self.holiday_yearly_check.setObjectName("cityHolidayYearly")
+        self.holiday_yearly_check.setChecked(True)
+        self.add_holiday_button = QPushButton("Adicionar feriado")
+        self.add_holiday_button.setObjectName("addCityHolidayButton")
+        self.remove_holiday_button = QPushButton("Remover")
+        self.remove_holiday_button.setObjectName("removeCityHolidayButton")
+        line = QHBoxLayout()
+        line.setSpacing(6)
+        line.addWidget(self.holiday_name_edit, 1)
+        line.addWidget(self.holiday_date_edit)
+        line.addWidget(self.holiday_yearly_check)
+        line.addWidget(self.add_holiday_button)
+        line.addWidget(self.remove_holiday_button)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(4)
+        column.addWidget(self.holidays_list)
+        column.addLayout(line)
+        box.setFocusProxy(self.holiday_name_edit)
+        self.add_row(form, "Feriados:", "local_holidays", box)
+        self.add_holiday_button.clicked.connect(self._on_add_holiday)
+        self.remove_holiday_button.clicked.connect(self._on_remove_holiday)
+        self.holiday_name_edit.returnPressed.connect(self._on_add_holiday)
+
+    def add_city_holiday(self, holiday: LocalHoliday) -> None:
+        self.city_holidays.append(holiday)
+        self._refresh_city_holidays()
+        self._on_edited()
+
+    def _refresh_city_holidays(self) -> None:
+        self.holidays_list.clear()
+        for holiday in self.city_holidays:
+            when = "todo ano" if holiday.year is None else "só neste ano"
+            item = QListWidgetItem(f"{holiday.date_text()} – {holiday.name} ({when})")
+            self.holidays_list.addItem(item)
+        if not self.city_holidays:
+            item = QListWidgetItem("Nenhum feriado municipal cadastrado.")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.holidays_list.addItem(item)
+
+    def _on_add_holiday(self) -> None:
+        if self.read_only:
+            return
+        day = self.holiday_date_edit.date()
+        year = None if self.holiday_yearly_check.isChecked() else day.year()
+        name = " ".join(self.holiday_name_edit.text().split())
+        row = self.errors.rows["local_holidays"]
+        if not name:
+            row.set_error("Informe o nome do feriado.")
+            self.holiday_name_edit.setFocus()
+            return
+        row.set_error(None)
+        self.add_city_holiday(LocalHoliday(name, day.month(), day.day(), year))
+        self.holiday_name_edit.clear()
+
+    def _on_remove_holiday(self) -> None:
+        row = self.holidays_list.currentRow()
+        if self.read_only or not 0 <= row < len(self.city_holidays):
+            return
+        del self.city_holidays[row]
+        self._refresh_city_holidays()
+        self._on_edited()
 
     def _legal_box(self) -> QFrame:
         box = QFrame()
@@ -341,6 +433,8 @@ class ContactSection(SectionPage):
         self._refresh_states()
         self.birthday_check.setChecked(value.skip_birthday)
         self.max_spin.setValue(value.max_contacts_per_day)
+        self.city_holidays = list(value.local_holidays)
+        self._refresh_city_holidays()
 
     def collect(self) -> ContactPolicy:
         return ContactPolicy(
@@ -348,6 +442,7 @@ class ContactSection(SectionPage):
             by_state={uf: row.editor.window() for uf, row in sorted(self.state_rows.items())},
             skip_birthday=self.birthday_check.isChecked(),
             max_contacts_per_day=self.max_spin.value(),
+            local_holidays=tuple(self.city_holidays),
         )
 
     def show_errors(self, errors: ValidationErrors | FieldError) -> None:
@@ -379,3 +474,11 @@ class ContactSection(SectionPage):
             editor.set_read_only(read_only)
         self.add_combo.setVisible(not read_only)
         self.add_button.setVisible(not read_only)
+        for widget in (
+            self.holiday_name_edit,
+            self.holiday_date_edit,
+            self.holiday_yearly_check,
+            self.add_holiday_button,
+            self.remove_holiday_button,
+        ):
+            widget.setVisible(not read_only)

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from services import settings as settings_service
 from services.db import Database
-from services.settings import ShopSettings
+from services.settings import ShopIdentity, ShopSettings
 from ui.context import AppContext
+from ui.settings.cadence import CadenceSection
 from ui.settings.common import FORM_STYLE, SectionPage, failure_message, set_label_state
 from ui.settings.contact import ContactSection
 from ui.settings.credit import CreditSection
@@ -40,7 +41,7 @@ def _load(db: Database) -> ShopSettings:
 
 
 class SettingsPage(QWidget):
-    """Configurações: Loja, Cobrança, Crédito, Contato, Pix, Banco, Usuários."""
+    """Configurações: Loja, Cobrança, Crédito, Contato, Régua de cobrança, Pix, Banco, Usuários."""
 
     settingsLoaded = Signal(object)  # ShopSettings
     settingsSaved = Signal(str, object)  # section key, the value as stored
@@ -59,6 +60,7 @@ class SettingsPage(QWidget):
             PolicySection,
             CreditSection,
             ContactSection,
+            CadenceSection,
             PixSection,
             BankSection,
         ):
@@ -131,6 +133,7 @@ class SettingsPage(QWidget):
             section.load(getattr(settings, key))
             section.setEnabled(True)
         self.users.setEnabled(True)
+        self._cadence_section().set_identity(settings.identity)
         self.load_status.hide()
         self.settingsLoaded.emit(settings)
 
@@ -138,7 +141,14 @@ class SettingsPage(QWidget):
         self.load_status.setText(f"Não foi possível ler as configurações. {failure_message(exc)}")
         set_label_state(self.load_status, "error")
 
+    def _cadence_section(self) -> CadenceSection:
+        section = self.sections["cadence"]
+        assert isinstance(section, CadenceSection)
+        return section
+
     def _on_section_saved(self, key: str, value: object) -> None:
+        if isinstance(value, ShopIdentity):
+            self._cadence_section().set_identity(value)
         if self.settings is not None:
             self.settings = dataclasses.replace(self.settings, **{key: value})
         self.settingsSaved.emit(key, value)

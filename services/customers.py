@@ -1109,6 +1109,7 @@ class CustomerDetail:
     # A dispute or a defect pauses collection until someone resolves it.
     collection_paused_since: date | None = None
     collection_paused_reason: str = ""
+    bureau_removed_on: date | None = None  # removal asked after payment (STJ Súmula 548)
 
     @property
     def overdue_count(self) -> int:
@@ -1382,6 +1383,7 @@ def customer_detail(
         protested_on=c.protested_on,
         collection_paused_since=c.collection_paused_since,
         collection_paused_reason=c.collection_paused_reason or "",
+        bureau_removed_on=c.bureau_removed_on,
         anonymized=c.anonymized_at is not None,
         band=band,
         history=history,

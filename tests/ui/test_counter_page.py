@@ -375,6 +375,8 @@ def test_the_panel_shows_notes_promise_and_last_contacts(
         customer = uow.session.get(Customer, inst.customer_id)
         assert customer is not None
         customer.notes = "Prefere ser chamada à tarde & pelo WhatsApp"
+        customer.bureau_reported_on = None
+        customer.bureau_removed_on = date(2026, 11, 16)
         uow.session.add(
             PromiseToPay(
                 customer_id=customer.id,
@@ -401,3 +403,4 @@ def test_the_panel_shows_notes_promise_and_last_contacts(
     assert "<b>Observações:</b> Prefere ser chamada à tarde &amp; pelo WhatsApp" in text
     assert "<b>Promessa:</b> R$ 150,00 até 30/11/2026 (pendente)" in text.replace("\u00a0", " ")
     assert "20/11/2026 · WhatsApp — prometeu pagar" in text
+    assert "<b>Negativação retirada</b> em 16/11/2026" in text

@@ -88,6 +88,11 @@ def collection_lines(d: CustomerDetail, today: date) -> list[str]:
         lines.append(
             f"<b>Cobrança pausada</b> desde {format_date(d.collection_paused_since)}{reason}"
         )
+    if d.bureau_removed_on and not d.bureau_reported_on:
+        lines.append(
+            f"<b>Negativação retirada</b> em {format_date(d.bureau_removed_on)} (pedido de baixa "
+            "após o pagamento)"
+        )
     if d.promises:
         promise = d.promises[0]  # newest first
         status = promise.status.lower()

@@ -41,8 +41,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import exists, func, or_, select, type_coerce
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import (
@@ -51,7 +51,6 @@ from models import (
     CreditSale,
     Installment,
     InstallmentStatus,
-    Money,
     Payment,
     PaymentAllocation,
     PaymentMethod,
@@ -59,7 +58,7 @@ from models import (
 from services import audit
 from services import settings as settings_service
 from services.charges import Charges, early_settlement_value, impute_payment
-from services.customers import installment_charges
+from services.customers import charges_paid, installment_charges
 from services.db import UnitOfWork
 from services.money import CENT, ensure_money, format_brl
 from services.settings import CollectionPolicy
@@ -173,31 +172,6 @@ def _fraction(inst: Installment) -> str:
     return f"{inst.number}/{inst.count}"
 
 
-def _paid_charges(session: Session, ids: Sequence[int]) -> dict[int, tuple[Decimal, Decimal]]:
-    """Fee and interest already paid per installment by payments not reversed.
-
-    The same query the customer's screen uses, so the counter and the screen agree.
-    """
-    if not ids:
-        return {}
-    reversal = aliased(Payment)
-    rows = session.execute(
-        select(
-            PaymentAllocation.installment_id,
-            type_coerce(func.sum(PaymentAllocation.fee), Money),
-            type_coerce(func.sum(PaymentAllocation.interest), Money),
-        )
-        .join(Payment, Payment.id == PaymentAllocation.payment_id)
-        .where(
-            PaymentAllocation.installment_id.in_(ids),
-            Payment.reverses_id.is_(None),
-            ~exists().where(reversal.reverses_id == Payment.id),
-        )
-        .group_by(PaymentAllocation.installment_id)
-    ).all()
-    return {i: (f or _ZERO, n or _ZERO) for i, f, n in rows}
-
-
 def _plan_rates(session: Session, insts: Sequence[Installment]) -> dict[int, Decimal]:
     """The monthly rate of each installment's plan (its sale's, or its agreement's)."""
     sale_ids = {i.sale_id for i in insts if i.sale_id is not None}
@@ -232,7 +206,7 @@ def _rebate(inst: Installment, open_principal: Decimal, rate: Decimal, today: da
 def _dues(
     session: Session, insts: Sequence[Installment], today: date, policy: CollectionPolicy
 ) -> list[_Due]:
-    paid = _paid_charges(session, [i.id for i in insts])
+    paid = charges_paid(session, [i.id for i in insts])
     rates = _plan_rates(session, insts)
     result = []
     for inst in insts:

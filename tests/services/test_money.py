@@ -9,6 +9,7 @@ from services.money import (
     CENT,
     amount_in_words,
     format_brl,
+    format_brl_babel,
     format_percent,
     from_cents,
     parse_brl,
@@ -119,6 +120,19 @@ def test_parse_brl_reads_back_what_format_brl_writes(value: Decimal) -> None:
 )
 def test_format_brl(value: str, expected: str) -> None:
     assert format_brl(Decimal(value)) == expected
+
+
+@given(
+    st.decimals(
+        min_value=Decimal("-99999999999.99"),
+        max_value=Decimal("99999999999.99"),
+        places=3,
+        allow_nan=False,
+        allow_infinity=False,
+    )
+)
+def test_format_brl_writes_what_babel_writes(value: Decimal) -> None:
+    assert format_brl(value) == format_brl_babel(value)
 
 
 def test_format_brl_uses_plain_spaces() -> None:

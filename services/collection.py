@@ -58,6 +58,13 @@ from models import (
     RootCause,
 )
 from services import audit
+from services.cadence import (
+    BUREAU_NOTICE,
+    BUREAU_NOTICE_MIN_DAYS,
+    COLLECTION_LETTER,
+    LETTER_STEPS,
+    STEP_KEYS,
+)
 from services.customers import ROOT_CAUSE_LABELS
 from services.db import UnitOfWork
 from services.money import CENT, ensure_money, format_brl
@@ -73,6 +80,7 @@ __all__ = [
     "NOTICE_DAYS",
     "PAUSING_CAUSES",
     "REMOVAL_BUSINESS_DAYS",
+    "BureauCheck",
     "CollectionRefused",
     "PromiseInput",
     "PromiseOutcome",
@@ -83,6 +91,7 @@ __all__ = [
     "add_business_days",
     "broken_promise_count",
     "bureau_removals",
+    "bureau_report_check",
     "cancel_promise",
     "make_promise",
     "mark_removed",
@@ -95,22 +104,12 @@ __all__ = [
     "settle_promises",
 ]
 
-# The cadence step keys shared by the whole collection routine (ContactAttempt.cadence_step).
-CADENCE_STEPS: tuple[str, ...] = (
-    "reminder",
-    "gentle_reminder",
-    "contact",
-    "collection_letter",
-    "agreement_proposal",
-    "bureau_notice",
-    "bureau_report",
-    "review",
-)
-BUREAU_NOTICE = "bureau_notice"
-COLLECTION_LETTER = "collection_letter"
-_LETTER_STEPS = frozenset({BUREAU_NOTICE, COLLECTION_LETTER})
+# The cadence step keys shared by the whole collection routine (ContactAttempt.cadence_step)
+# live in services.cadence; the names here are kept for the callers that use them.
+CADENCE_STEPS: tuple[str, ...] = STEP_KEYS
+_LETTER_STEPS = LETTER_STEPS
 
-NOTICE_DAYS = 10  # CDC art. 43 §2: the written notice, then wait (usual practice 10–15 days)
+NOTICE_DAYS = BUREAU_NOTICE_MIN_DAYS  # CDC art. 43 §2: the written notice, then wait (10–15 days)
 BUREAU_REPORT_MAX_YEARS = 5  # CDC art. 43 §1: nothing negative older than 5 years
 REMOVAL_BUSINESS_DAYS = 5  # STJ Súmula 548
 PAUSING_CAUSES = frozenset({RootCause.DISPUTE, RootCause.DEFECT})
@@ -775,6 +774,85 @@ def _oldest_overdue(session: Session, customer_id: int, today: date) -> date | N
     )
 
 
+@dataclass(frozen=True)
+class BureauCheck:
+    """Whether a bureau report may be recorded on a day: ``refusal`` says why not (Portuguese,
+    for the owner), ``possible_from`` is the first day it will be when it is a matter of waiting
+    for the written notice's 10 days (None when allowed, or when waiting alone will not do)."""
+
+    refusal: str | None
+    possible_from: date | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.refusal is None
+
+
+def bureau_report_check(
+    *,
+    today: date,
+    oldest_due: date | None,
+    reported_on: date | None = None,
+    removed_on: date | None = None,
+    paused_since: date | None = None,
+    paused_reason: str | None = None,
+    notice_dates: Iterable[date] = (),
+) -> BureauCheck:
+    """The legal checks of :func:`mark_reported` on plain facts (module doc), so a list of many
+    customers (the contact queue) can say in advance what the owner will be told.
+
+    ``oldest_due`` is the customer's oldest open installment due before ``today`` (None: none);
+    ``notice_dates`` the days of every written notice (``bureau_notice`` letter) on record.
+    """
+    if reported_on is not None:
+        return BureauCheck(f"Este cliente já está negativado desde {_br(reported_on)}.")
+    if paused_since is not None:
+        return BureauCheck(
+            f"A cobrança deste cliente está pausada desde {_br(paused_since)} "
+            f"({paused_reason or 'contestação'}): resolva e retome a "
+            "cobrança antes de negativar."
+        )
+    if oldest_due is None:
+        return BureauCheck("Este cliente não tem parcela vencida em aberto: nada a negativar.")
+    limit = add_months(oldest_due, 12 * BUREAU_REPORT_MAX_YEARS)
+    if today >= limit:
+        return BureauCheck(
+            f"A parcela mais antiga em aberto venceu em {_br(oldest_due)}, há mais de "
+            f"{BUREAU_REPORT_MAX_YEARS} anos: não pode ser negativada (CDC art. 43 §1)."
+        )
+    after_day = max(oldest_due, removed_on or oldest_due)
+    valid = [day for day in notice_dates if after_day < day <= today]
+    if not valid:
+        return BureauCheck(
+            "Falta a notificação por escrito ao cliente antes da negativação (CDC art. 43 §2): "
+            f"envie e registre a carta de aviso; a negativação será possível {NOTICE_DAYS} dias "
+            f"depois (se enviada hoje, a partir de {_br(today + timedelta(days=NOTICE_DAYS))})."
+        )
+    earliest = min(valid)
+    possible = earliest + timedelta(days=NOTICE_DAYS)
+    if today < possible:
+        return BureauCheck(
+            f"A notificação por escrito foi registrada em {_br(earliest)}; a negativação só "
+            f"é possível a partir de {_br(possible)} ({NOTICE_DAYS} dias depois, "
+            "CDC art. 43 §2).",
+            possible,
+        )
+    return BureauCheck(None)
+
+
+def _notice_dates(session: Session, customer_id: int) -> list[date]:
+    return [
+        at.date()
+        for at in session.scalars(
+            select(ContactAttempt.at).where(
+                ContactAttempt.customer_id == customer_id,
+                ContactAttempt.channel == ContactChannel.LETTER,
+                ContactAttempt.cadence_step == BUREAU_NOTICE,
+            )
+        )
+    ]
+
+
 def mark_reported(
     uow: UnitOfWork,
     customer_id: int,
@@ -787,57 +865,28 @@ def mark_reported(
 
     ``now`` is the audit time (default: ``today`` at midnight). Raises :class:`CollectionRefused`
     saying why (and, when it is a matter of waiting, from which day it will be possible), or
-    ``NotAllowed`` for anyone but the owner.
+    ``NotAllowed`` for anyone but the owner. The checks are :func:`bureau_report_check`'s.
     """
     _need_write(uow, "mark_reported")
     session = uow.session
     _require_owner(session, operator)
     customer = _customer(session, customer_id)
-    if customer.bureau_reported_on is not None:
-        raise CollectionRefused(
-            f"Este cliente já está negativado desde {_br(customer.bureau_reported_on)}."
-        )
-    if customer.collection_paused_since is not None:
-        raise CollectionRefused(
-            "A cobrança deste cliente está pausada desde "
-            f"{_br(customer.collection_paused_since)} "
-            f"({customer.collection_paused_reason or 'contestação'}): resolva e retome a "
-            "cobrança antes de negativar."
-        )
     oldest = _oldest_overdue(session, customer_id, today)
-    if oldest is None:
-        raise CollectionRefused("Este cliente não tem parcela vencida em aberto: nada a negativar.")
-    limit = add_months(oldest, 12 * BUREAU_REPORT_MAX_YEARS)
-    if today >= limit:
-        raise CollectionRefused(
-            f"A parcela mais antiga em aberto venceu em {_br(oldest)}, há mais de "
-            f"{BUREAU_REPORT_MAX_YEARS} anos: não pode ser negativada (CDC art. 43 §1)."
-        )
-    notices = list(
-        session.scalars(
-            select(ContactAttempt.at).where(
-                ContactAttempt.customer_id == customer_id,
-                ContactAttempt.channel == ContactChannel.LETTER,
-                ContactAttempt.cadence_step == BUREAU_NOTICE,
-            )
-        )
+    notices = _notice_dates(session, customer_id)
+    check = bureau_report_check(
+        today=today,
+        oldest_due=oldest,
+        reported_on=customer.bureau_reported_on,
+        removed_on=customer.bureau_removed_on,
+        paused_since=customer.collection_paused_since,
+        paused_reason=customer.collection_paused_reason,
+        notice_dates=notices,
     )
+    if check.refusal is not None:
+        raise CollectionRefused(check.refusal)
+    assert oldest is not None  # refused above otherwise
     after_day = max(oldest, customer.bureau_removed_on or oldest)
-    valid = [at.date() for at in notices if at.date() > after_day and at.date() <= today]
-    if not valid:
-        raise CollectionRefused(
-            "Falta a notificação por escrito ao cliente antes da negativação (CDC art. 43 §2): "
-            f"envie e registre a carta de aviso; a negativação será possível {NOTICE_DAYS} dias "
-            f"depois (se enviada hoje, a partir de {_br(today + timedelta(days=NOTICE_DAYS))})."
-        )
-    earliest = min(valid)
-    possible = earliest + timedelta(days=NOTICE_DAYS)
-    if today < possible:
-        raise CollectionRefused(
-            f"A notificação por escrito foi registrada em {_br(earliest)}; a negativação só "
-            f"é possível a partir de {_br(possible)} ({NOTICE_DAYS} dias depois, "
-            "CDC art. 43 §2)."
-        )
+    earliest = min(day for day in notices if after_day < day <= today)
     customer.bureau_reported_on = today
     customer.updated_at = now or datetime.combine(today, time())
     audit.record(

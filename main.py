@@ -111,6 +111,25 @@ def build_parser() -> argparse.ArgumentParser:
         doc.add_argument(
             "--today", type=_date, default=None, help="data de referência (AAAA-MM-DD)"
         )
+    report = sub.add_parser(
+        "report",
+        help="gera o fechamento do dia (PDF) ou a lista de clientes em atraso (CSV/XLSX)",
+        description="Relatórios do fim do dia, a partir do banco de dados.",
+    )
+    reports = report.add_subparsers(dest="report", metavar="RELATÓRIO", required=True)
+    day = reports.add_parser("day", help="fechamento do dia em PDF")
+    day.add_argument("--out", required=True, metavar="ARQUIVO", help="PDF a gravar")
+    overdue = reports.add_parser(
+        "overdue",
+        help="clientes em atraso: uma linha por cliente (CPF, nome, faixa, dias, valores)",
+    )
+    overdue.add_argument("--csv", metavar="ARQUIVO", help="CSV a gravar (separador ;)")
+    overdue.add_argument("--xlsx", metavar="ARQUIVO", help="planilha XLSX a gravar")
+    for rep in (day, overdue):
+        _add_db_options(rep)
+        rep.add_argument(
+            "--date", type=_date, default=None, help="dia do relatório (AAAA-MM-DD; padrão: hoje)"
+        )
     return parser
 
 
@@ -129,7 +148,11 @@ def _cmd_seed(args: argparse.Namespace) -> int:
     from services import demo
 
     database, location = _open_database(args)
-    dbmod.upgrade(database)
+    try:
+        dbmod.upgrade(database)
+    except BaseException:
+        database.dispose()
+        raise
     today = args.today or date.today()
     sales = args.sales if args.sales is not None else max(1, int(args.customers * 2.5))
     started = time.perf_counter()
@@ -137,14 +160,17 @@ def _cmd_seed(args: argparse.Namespace) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\r  {done:,}/{total:,} clientes".replace(",", "."), end="", file=sys.stderr)
 
-    summary = demo.generate(
-        database,
-        customers=args.customers,
-        sales=sales,
-        today=today,
-        seed=args.seed,
-        progress=progress,
-    )
+    try:
+        summary = demo.generate(
+            database,
+            customers=args.customers,
+            sales=sales,
+            today=today,
+            seed=args.seed,
+            progress=progress,
+        )
+    finally:
+        database.dispose()
     print(file=sys.stderr)
     print(
         f"{summary.customers} clientes, {summary.sales} vendas, {summary.installments} parcelas, "
@@ -157,7 +183,10 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     from services import db as dbmod
 
     database, location = _open_database(args)
-    applied = dbmod.upgrade(database)
+    try:
+        applied = dbmod.upgrade(database)
+    finally:
+        database.dispose()
     print(("Esquema atualizado" if applied else "Esquema já atualizado") + f": {location.url}")
     return 0
 
@@ -167,7 +196,10 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
     database, location = _open_database(args)
     print(f"Banco: {location.url} ({location.source})")
-    current = dbmod.current_revision(database) or "vazio"
+    try:
+        current = dbmod.current_revision(database) or "vazio"
+    finally:
+        database.dispose()
     print(f"Esquema: {current} (programa: {dbmod.head_revision()})")
     return 0
 
@@ -201,11 +233,75 @@ def _cmd_print(args: argparse.Namespace) -> int:
     except (PrintRefused, ValueError) as exc:
         print(f"Não foi possível imprimir: {exc}", file=sys.stderr)
         return 1
+    finally:
+        database.dispose()  # a PostgreSQL connection left open warns at garbage collection
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(pdf)
     print(f"{out} ({len(pdf) // 1024} KiB)")
     return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from services import db as dbmod
+    from services.printing import PrintRefused
+
+    if args.report == "overdue" and not (args.csv or args.xlsx):
+        print("Informe onde gravar a lista: --csv ARQUIVO e/ou --xlsx ARQUIVO.", file=sys.stderr)
+        return 1
+    database, _location = _open_database(args)
+    try:
+        dbmod.check_not_newer(database)
+        day = args.date or date.today()
+        write = _report_day if args.report == "day" else _report_overdue
+        message = write(database, day, args)
+    except (PrintRefused, ValueError) as exc:
+        print(f"Não foi possível gerar o relatório: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"Não foi possível gravar{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    print(message)
+    return 0
+
+
+def _report_day(database, day: date, args: argparse.Namespace) -> str:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+    from pathlib import Path
+
+    from services import reports
+    from services.documents.day_report import render_day_report
+
+    with database.unit_of_work() as uow:
+        report = reports.day_report(
+            uow.session, day, generated_at=datetime.now(), operator="linha de comando"
+        )
+    pdf = render_day_report(report)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    return f"{out} ({len(pdf) // 1024} KiB)"
+
+
+def _report_overdue(database, day: date, args: argparse.Namespace) -> str:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from services import exports, reports
+
+    with database.unit_of_work() as uow:
+        rows = reports.overdue_report_rows(uow.session, day)
+    written = []
+    for path, write in ((args.csv, exports.overdue_csv), (args.xlsx, exports.overdue_xlsx)):
+        if path:
+            out = Path(path)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            write(rows, out)
+            written.append(str(out))
+    customers = "1 cliente" if len(rows) == 1 else f"{len(rows)} clientes"
+    return f"{', '.join(written)} ({customers} em atraso em {day:%d/%m/%Y})"
 
 
 def _cmd_gui(args: argparse.Namespace) -> int:
@@ -221,7 +317,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from services.db import DatabaseError
 
-    commands = {"seed": _cmd_seed, "migrate": _cmd_migrate, "info": _cmd_info, "print": _cmd_print}
+    commands = {
+        "seed": _cmd_seed,
+        "migrate": _cmd_migrate,
+        "info": _cmd_info,
+        "print": _cmd_print,
+        "report": _cmd_report,
+    }
     try:
         return commands.get(args.command, _cmd_gui)(args)
     except DatabaseError as exc:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate the README's screenshots (docs/screenshots/) from a fresh demo shop, offscreen.
 
-    .venv/bin/python scripts/screenshots.py
+.venv/bin/python scripts/screenshots.py
 """
 
 from __future__ import annotations

@@ -27,14 +27,29 @@ class MainWindow(QMainWindow):
 
         from ui.counter.page import CounterPage
         from ui.customers.page import CustomersPage
+        from ui.overdue.bureau import BureauTasksWidget
+        from ui.overdue.page import OverduePage
+        from ui.overdue.queue import ContactQueueWidget
         from ui.settings.page import SettingsPage
 
         self.counter_page = CounterPage(ctx, self)
         self.customers_page = CustomersPage(ctx, self)
+        self.overdue_page = OverduePage(ctx, self)
+        self.contact_queue = ContactQueueWidget(ctx, self.overdue_page)
+        self.bureau_tasks = BureauTasksWidget(ctx, self.overdue_page)
+        self.overdue_page.add_tab(self.contact_queue, "Contatos de amanhã")
+        self.overdue_page.add_tab(self.bureau_tasks, "Negativação")
         self.settings_page = SettingsPage(ctx, self)
         self.workspaces.addTab(self.counter_page, "Caixa")
         self.workspaces.addTab(self.customers_page, "Clientes")
+        self.workspaces.addTab(self.overdue_page, "Cobrança")
         self.workspaces.addTab(self.settings_page, "Configurações")
+        for source in (self.overdue_page, self.contact_queue, self.bureau_tasks):
+            source.customerRequested.connect(self.open_customer)
+        # What is recorded in one list shows in the others.
+        self.contact_queue.contactRecorded.connect(self._on_collection_changed)
+        self.bureau_tasks.customerReported.connect(self._on_collection_changed)
+        self.bureau_tasks.removalMarked.connect(self._on_collection_changed)
 
         self._build_menu()
         self._build_status_bar()
@@ -65,6 +80,15 @@ class MainWindow(QMainWindow):
         about = QAction("&Sobre o Crediário", self)
         about.triggered.connect(self._on_about)
         help_menu.addAction(about)
+
+    def open_customer(self, customer_id: int) -> None:
+        """Open a customer from the collection lists in the Caixa panel (amounts, history)."""
+        self.workspaces.setCurrentWidget(self.counter_page)
+        self.counter_page.open_customer(customer_id)
+
+    def _on_collection_changed(self, _customer_id: int) -> None:
+        self.overdue_page.refresh()
+        self.bureau_tasks.refresh()
 
     def focus_counter_search(self) -> None:
         self.workspaces.setCurrentWidget(self.counter_page)

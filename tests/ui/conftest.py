@@ -38,6 +38,21 @@ def _styled_app(qapp):  # type: ignore[no-untyped-def]
     return qapp
 
 
+@pytest.fixture(autouse=True)
+def _jobs_finish_before_the_database_closes(request, qtbot):  # type: ignore[no-untyped-def]
+    """Every background job of a test answers before its database is disposed.
+
+    Set up after ``db`` (when the test uses it), so torn down before it: a job still reading
+    when the engine closes leaves a connection open (a ResourceWarning on PostgreSQL).
+    """
+    from ui import tasks
+
+    if "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    yield
+    qtbot.waitUntil(lambda: tasks.pending_jobs() == 0, timeout=30_000)
+
+
 def fixed_clock() -> datetime:
     return NOW
 

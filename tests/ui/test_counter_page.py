@@ -289,10 +289,15 @@ def test_main_window_counter_tab_and_f2(qtbot: QtBot, cashier_ctx: AppContext) -
     qtbot.waitExposed(window)
     tabs = window.findChild(QTabWidget, "workspaces")
     assert tabs is not None
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Caixa", "Clientes", "Configurações"]
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "Caixa",
+        "Clientes",
+        "Cobrança",
+        "Configurações",
+    ]
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
-    tabs.setCurrentIndex(2)
+    tabs.setCurrentIndex(3)
     qtbot.keyClick(tabs.currentWidget(), Qt.Key.Key_F2)
     assert tabs.currentIndex() == 0
     qtbot.waitUntil(lambda: window.counter_page.search_field.hasFocus(), timeout=5000)

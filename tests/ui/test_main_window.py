@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QTabWidget
 from pytestqt.qtbot import QtBot
 
+from services.db import Database
 from ui.context import AppContext
 from ui.main_window import MainWindow
 
@@ -21,10 +22,16 @@ def test_workspaces_and_status(qtbot: QtBot, ctx: AppContext, screenshot_dir: Pa
     assert window.objectName() == "mainWindow"
     tabs = window.findChild(QTabWidget, "workspaces")
     assert tabs is not None
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Caixa", "Clientes", "Configurações"]
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "Caixa",
+        "Clientes",
+        "Cobrança",
+        "Configurações",
+    ]
     assert tabs.widget(0).objectName() == "counterPage"
     assert tabs.widget(1).objectName() == "customersPage"
-    assert tabs.widget(2).objectName() == "settingsPage"
+    assert tabs.widget(2).objectName() == "overduePage"
+    assert tabs.widget(3).objectName() == "settingsPage"
     qtbot.waitUntil(lambda: "Loja Teste Ltda" in window.windowTitle())
     user = window.findChild(QLabel, "statusUser")
     assert user is not None and user.text() == "Dona da Loja (Dono(a))"
@@ -38,3 +45,56 @@ def test_demo_window_says_so(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.waitUntil(lambda: "(demonstração)" in window.windowTitle())
     texts = [label.text() for label in window.statusBar().findChildren(QLabel)]
     assert any("DEMONSTRAÇÃO" in t for t in texts)
+
+
+def test_the_collection_workspace_opens_a_customer_at_the_counter(
+    qtbot: QtBot, db: Database, screenshot_dir: Path
+) -> None:
+    from datetime import date, datetime
+
+    from sqlalchemy import select
+
+    from models import User
+    from services import demo, users
+
+    demo.generate(db, customers=40, sales=90, today=date(2026, 11, 23), seed=5)
+    with db.unit_of_work() as uow:
+        owner_id = uow.session.scalars(select(User.id).where(User.username == "dono")).one()
+        operator = users.operator_for(uow.session, owner_id)
+    ctx = AppContext(db=db, operator=operator, clock=lambda: datetime(2026, 11, 23, 18, 0))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.overdue_page
+    with qtbot.waitSignal(page.rowsLoaded, timeout=20_000) as loaded:
+        window.workspaces.setCurrentWidget(page)
+    assert loaded.args[0] > 0
+    tabs = page.findChild(QTabWidget, "overdueTabs")
+    assert tabs is not None
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "Em atraso",
+        "Contatos de amanhã",
+        "Negativação",
+    ]
+    # Every late customer has a next step in words (or why there is none).
+    model = page.table_model
+    column = model.NEXT_STEP_COLUMN
+    steps = [model.index(r, column).data() for r in range(model.rowCount())]
+    assert steps and all(text and text != "—" for text in steps)
+    qtbot.wait(100)
+    window.grab().save(str(screenshot_dir / "cobranca-window.png"))
+
+    first = page.shown_rows()[0]
+    with qtbot.waitSignal(window.counter_page.detail.detailLoaded, timeout=10_000):
+        page.customerRequested.emit(first.customer_id)
+    assert window.workspaces.currentWidget() is window.counter_page
+    assert window.counter_page.detail.customer_id == first.customer_id
+    with qtbot.waitSignal(window.contact_queue.loaded, timeout=20_000):
+        tabs.setCurrentIndex(1)
+        window.workspaces.setCurrentWidget(page)
+        window.contact_queue.refresh()
+    tabs.setCurrentIndex(1)
+    qtbot.wait(100)
+    window.grab().save(str(screenshot_dir / "cobranca-contatos-window.png"))

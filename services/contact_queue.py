@@ -504,14 +504,27 @@ def _address_for(c: _Candidate, channel: ContactChannel) -> str | None:
 
 
 def _planned_at(
-    day: date, uf: str, channel: ContactChannel | None, settings: ShopSettings
+    day: date,
+    uf: str,
+    channel: ContactChannel | None,
+    settings: ShopSettings,
+    now: datetime | None = None,
 ) -> datetime:
+    """The start of ``day``'s contact window; when ``day`` is today, not before ``now``.
+
+    So a list opened at 20h says the window has closed, not that it opened at 9h.
+    """
     if channel is None or channel is ContactChannel.LETTER:
-        return datetime.combine(day, TASK_HOUR)
-    window = settings.contact.window_for(uf)
-    if day.weekday() == 5 and window.saturday_start is not None:
-        return datetime.combine(day, window.saturday_start)
-    return datetime.combine(day, window.weekday_start)
+        start = datetime.combine(day, TASK_HOUR)
+    else:
+        window = settings.contact.window_for(uf)
+        if day.weekday() == 5 and window.saturday_start is not None:
+            start = datetime.combine(day, window.saturday_start)
+        else:
+            start = datetime.combine(day, window.weekday_start)
+    if now is not None and now.date() == day and now > start:
+        return now
+    return start
 
 
 def _br(day: date) -> str:
@@ -546,6 +559,7 @@ def _item(
     settings: ShopSettings,
     bureau: BureauCheck | None,
     by_promise: bool = False,
+    now: datetime | None = None,
 ) -> QueueItem:
     step = scheduled.step
     identity = settings.identity
@@ -603,7 +617,7 @@ def _item(
                     mail_url = mailto_link(email, subject, message)
                 elif ch is ContactChannel.PHONE:
                     script = phone_script(values)
-        planned_at = _planned_at(day, c.uf, channel, settings)
+        planned_at = _planned_at(day, c.uf, channel, settings, now)
         if channel is None:
             permission = ContactPermission(False, "A etapa não tem canal de contato", None)
         elif not reachable:
@@ -694,9 +708,17 @@ def _schedule(
 
 
 def contact_queue(
-    session: Session, *, day: date, settings: ShopSettings | None = None
+    session: Session,
+    *,
+    day: date,
+    settings: ShopSettings | None = None,
+    now: datetime | None = None,
 ) -> list[QueueItem]:
-    """The actions of ``day``, sorted by (priority, most days late, name); see the module doc."""
+    """The actions of ``day``, sorted by (priority, most days late, name); see the module doc.
+
+    ``now``: when ``day`` is today, each contact's permission is judged at ``now`` (a list opened
+    after the window closed says so) rather than at the window's start.
+    """
     if settings is None:
         settings = settings_service.load(session)
     late, late_ids = _late_candidates(session, day, settings)
@@ -753,6 +775,7 @@ def contact_queue(
                 settings=settings,
                 bureau=bureau,
                 by_promise=by_promise,
+                now=now,
             )
         )
         keys[c.customer_id] = c.name_key

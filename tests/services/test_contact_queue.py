@@ -567,3 +567,17 @@ def test_the_overdue_list_shows_each_customers_next_step_and_its_date(
     assert texts[bia] == "D+7 · Contato — 29/11/2026"
     assert texts[davi] == "Cobrança pausada"
     assert texts[eva] == "Aguardando a promessa de 30/11/2026"
+
+
+def test_a_list_for_today_opened_after_hours_says_the_window_has_closed(
+    db: Database, cashier: Operator
+) -> None:
+    ana = add_customer(db, "Ana Lima", dues=[nov(23)])  # D+1 on 24/11 (a Tuesday)
+    with db.unit_of_work() as uow:
+        morning = contact_queue(uow.session, day=nov(24), now=at(24, 8))
+        evening = contact_queue(uow.session, day=nov(24), now=at(24, 20))
+    (early,) = [i for i in morning if i.customer_id == ana]
+    (late,) = [i for i in evening if i.customer_id == ana]
+    assert early.permission.allowed and early.planned_at == at(24, 9)
+    assert not late.permission.allowed and late.planned_at == at(24, 20)
+    assert late.permission.next_allowed == at(25, 9)

@@ -434,12 +434,12 @@ class ContactQueueWidget(QWidget):
 
     def refresh(self) -> None:
         self._serial += 1
-        serial, db, day = self._serial, self.ctx.db, self.day
+        serial, db, day, now = self._serial, self.ctx.db, self.day, self.ctx.now()
         self.status_label.setText("Carregando…")
 
         def job() -> tuple[int, list[QueueItem]]:
             with db.unit_of_work() as uow:
-                return serial, contact_queue(uow.session, day=day)
+                return serial, contact_queue(uow.session, day=day, now=now)
 
         # Bound methods, not lambdas: Qt drops the delivery if this widget is gone by then.
         run_in_background(job, self._on_loaded, self._on_load_failed)

@@ -421,7 +421,7 @@ def letters_for(
             if inst.sale_id is not None:
                 number, what = str(inst.sale_id), bought or ""
             else:
-                number, what = f"A{inst.agreement_id}", "acordo"
+                number, what = f"A{inst.agreement_id}", "renegociação"
             items.append(
                 OverdueItem(
                     sale_number=number,

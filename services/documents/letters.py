@@ -530,7 +530,11 @@ class LettersRenderer:
 
         data: list[list[str]] = [[heading for heading, _ in columns]]
         for item in letter.items:
-            what = f"Venda {item.sale_number}"
+            # An agreement's installments carry "A<id>" (as their carnê prints them).
+            if item.sale_number.startswith("A"):
+                what = f"Acordo {item.sale_number[1:]}"
+            else:
+                what = f"Venda {item.sale_number}"
             if item.description.strip():
                 what += f" · {item.description.strip()}"
             lines, _ = fit_lines(what, widths[0] - 2 * pad, 2, style.FONT, _CELL, _CELL)

@@ -269,3 +269,11 @@ def test_long_names_addresses_and_a_partial_payment_stay_in_their_boxes() -> Non
     assert "Total R$ 275,01 R$ 50,00 R$ 5,49 R$ 9,63 R$ 240,13" in pages[0]
     for page in pages:
         assert "Página 1 de 1" in page
+
+
+def test_an_agreements_installment_is_named_as_such() -> None:
+    base = letter("Cliente Acordo", count=1)
+    item = dataclasses.replace(base.items[0], sale_number="A12", description="renegociação")
+    text = normalized_text(render_letters([dataclasses.replace(base, items=(item,))]))[0]
+    assert "Acordo 12 · renegociação" in text
+    assert "Venda A12" not in text

@@ -737,7 +737,9 @@ def contact_queue(
             else:
                 scheduled = None
         by_promise = False
-        if scheduled is None and c.broken_promise is not None:
+        # A broken promise calls for talking to the customer: an owner's task (the review) waits
+        # until the promise has been followed up.
+        if c.broken_promise is not None and (scheduled is None or scheduled.step.internal):
             steps = cadence_for(
                 c.profile_letter,
                 settings.cadence,

@@ -581,3 +581,25 @@ def test_a_list_for_today_opened_after_hours_says_the_window_has_closed(
     assert early.permission.allowed and early.planned_at == at(24, 9)
     assert not late.permission.allowed and late.planned_at == at(24, 20)
     assert late.permission.next_allowed == at(25, 9)
+
+
+def test_a_broken_promise_of_a_long_overdue_customer_is_a_call_not_the_review(
+    db: Database, cashier: Operator
+) -> None:
+    old = add_customer(db, "Olga Antiga", dues=[date(2026, 7, 20)])  # D+127: the review is due
+    with db.unit_of_work(write=True) as uow:
+        customer = uow.session.get(Customer, old)
+        assert customer is not None
+        customer.bureau_reported_on = date(2026, 9, 30)
+        uow.commit()
+    contact(
+        db, old, cashier, at(18, 11), channel=PHONE, outcome=ContactOutcome.PROMISED,
+        promise=PromiseInput(nov(21), D("50.00")),
+    )  # fmt: skip
+    top = item_of(db, nov(24), old)
+    assert (top.priority, top.broken_promise) == (0, True)
+    assert not top.step.internal and top.channel is not None
+    assert top.reason.startswith("Promessa de R$ 50,00 para 21/11/2026 não cumprida")
+    # Followed up: the owner's review comes back.
+    contact(db, old, cashier, at(24, 9), channel=PHONE, outcome=ContactOutcome.NO_ANSWER)
+    assert item_of(db, nov(25), old).step.key == "review"

@@ -104,6 +104,24 @@ def main() -> int:
     settle(app, 1.0)
     window.grab().save(str(OUT / "clientes.png"))
 
+    # Cobrança: the end-of-day review, then tomorrow's contacts with one selected.
+    overdue = window.overdue_page
+    loaded: list[int] = []
+    overdue.rowsLoaded.connect(loaded.append)
+    window.workspaces.setCurrentWidget(overdue)
+    wait_until(app, lambda: bool(loaded), timeout=30)
+    settle(app, 1.0)
+    window.grab().save(str(OUT / "cobranca.png"))
+    queue = window.contact_queue
+    queued: list[int] = []
+    queue.loaded.connect(queued.append)
+    overdue.tabs.setCurrentWidget(queue)
+    queue.refresh()
+    wait_until(app, lambda: bool(queued), timeout=30)
+    queue.select_row(1)
+    settle(app, 1.0)
+    window.grab().save(str(OUT / "contatos.png"))
+
     window.workspaces.setCurrentWidget(window.settings_page)
     settle(app)
     window.settings_page.show_section("policy")

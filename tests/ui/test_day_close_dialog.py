@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -239,3 +240,27 @@ def test_the_page_closes_the_chosen_day(
     page.close_day_button.click()
     assert page.day_close_dialog is dialog
     dialog.close()
+
+
+def test_closing_today_settles_the_promises(qtbot: QtBot, owner_ctx: AppContext) -> None:
+    from sqlalchemy import select
+
+    from models import Customer, PromiseStatus, PromiseToPay
+
+    db = owner_ctx.db
+    with db.unit_of_work(write=True) as uow:
+        customer_id = uow.session.scalars(select(Customer.id).order_by(Customer.id)).first()
+        promise = PromiseToPay(
+            customer_id=customer_id,
+            made_at=datetime(2026, 11, 16, 10, 0),
+            promised_date=date(2026, 11, 20),
+            amount=Decimal("999.00"),  # nobody paid that much since
+        )
+        uow.session.add(promise)
+        uow.commit()
+        promise_id = promise.id
+    _open(qtbot, owner_ctx, TODAY)
+    with db.unit_of_work() as uow:
+        stored = uow.session.get(PromiseToPay, promise_id)
+        assert stored is not None
+        assert (stored.status, stored.resolved_on) == (PromiseStatus.BROKEN, date(2026, 11, 21))

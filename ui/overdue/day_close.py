@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services import collection
 from services.customers import METHOD_LABELS
 from services.day_close import DaySummary, day_summary
 from services.db import Database
@@ -358,9 +359,15 @@ class DayCloseDialog(QDialog):
     # --- figures -----------------------------------------------------------------------------
 
     def load(self) -> None:
-        db, day = self.ctx.db, self.day
+        db, day, now = self.ctx.db, self.day, self.ctx.now()
+        closing_today = day == now.date()
 
         def job() -> DaySummary:
+            if closing_today:
+                # Closing the day settles the promises: kept, or broken (it counts in the
+                # profile and puts the customer first in tomorrow's contacts).
+                with db.unit_of_work(write=True) as uow:
+                    collection.settle_promises(uow, day, now=now)
             with db.unit_of_work() as uow:
                 return day_summary(uow.session, day)
 

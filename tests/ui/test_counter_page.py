@@ -409,3 +409,52 @@ def test_the_panel_shows_notes_promise_and_last_contacts(
     assert "<b>Promessa:</b> R$ 150,00 até 30/11/2026 (pendente)" in text.replace("\u00a0", " ")
     assert "20/11/2026 · WhatsApp — prometeu pagar" in text
     assert "<b>Negativação retirada</b> em 16/11/2026" in text
+
+
+def test_a_contact_and_the_end_of_a_pause_are_recorded_from_the_panel(
+    qtbot: QtBot, cashier_ctx: AppContext
+) -> None:
+    from models import ContactAttempt, ContactChannel, ContactOutcome, RootCause
+    from ui.overdue.contact_dialog import RecordContactDialog
+    from ui.overdue.resume import ResumeCollectionDialog
+
+    db = cashier_ctx.db
+    inst = _overdue(db)
+    page = _page(qtbot, cashier_ctx)
+    _open_by_slip(qtbot, page, inst.id)
+    detail = page.detail
+    assert detail.contact_button.isVisible() and not detail.resume_button.isVisible()
+
+    # The customer came to the counter to dispute the charge.
+    detail.contact_button.click()
+    dialog = detail.findChild(RecordContactDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.facts is not None, timeout=10_000)
+    dialog.channel_combo.setCurrentIndex(
+        dialog.channel_combo.findData(str(ContactChannel.IN_PERSON))
+    )
+    dialog.set_outcome(ContactOutcome.REFUSED)
+    dialog.set_root_cause(RootCause.DISPUTE)
+    dialog.notes_edit.setPlainText("Diz que a parcela 2 já foi paga em dinheiro")
+    with qtbot.waitSignal(detail.detailLoaded, timeout=10_000):
+        dialog.save_button.click()
+    assert detail.resume_button.isVisible()
+    assert "Cobrança pausada" in detail.collection_info.text()
+
+    # Checked with the receipts: the debt stands, collection goes on.
+    detail.resume_button.click()
+    resume = detail.findChild(ResumeCollectionDialog)
+    assert resume is not None
+    resume.confirm_button.click()  # no note: refused under the field
+    assert resume.note_error.isVisible()
+    resume.note_edit.setPlainText("Conferido com a cliente: o recibo era de outra parcela")
+    with qtbot.waitSignal(detail.detailLoaded, timeout=10_000):
+        resume.confirm_button.click()
+    assert not detail.resume_button.isVisible()
+    with db.unit_of_work() as uow:
+        customer = uow.session.get(Customer, inst.customer_id)
+        assert customer is not None and customer.collection_paused_since is None
+        kinds = uow.session.scalars(
+            select(ContactAttempt.root_cause).where(ContactAttempt.customer_id == customer.id)
+        ).all()
+        assert RootCause.DISPUTE in kinds

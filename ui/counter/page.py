@@ -66,7 +66,7 @@ SHORTCUTS = (
     ("Ctrl+Shift+P", "carnê"),
     ("Ctrl+R", "recibo"),
     ("Ctrl+Shift+E", "estornar"),
-    ("Ctrl+Tab", "abas do cliente"),
+    ("Ctrl+K", "registrar contato"),
 )
 
 

@@ -336,7 +336,30 @@ class CustomerDetailPanel(QWidget):
         self.collection_info.setTextFormat(Qt.TextFormat.RichText)
         self.collection_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.collection_info.hide()
-        layout.addWidget(self.collection_info)
+        self.contact_button = QPushButton("Registrar contato…", content)
+        self.contact_button.setObjectName("recordContactButton")
+        self.contact_button.setToolTip(
+            "Registrar um contato com o cliente: canal, resultado, motivo, promessa (Ctrl+K)"
+        )
+        self.contact_button.setShortcut(QKeySequence("Ctrl+K"))
+        self.contact_button.setAutoDefault(False)
+        self.contact_button.clicked.connect(self._on_record_contact)
+        self.resume_button = QPushButton("Retomar cobrança…", content)
+        self.resume_button.setObjectName("resumeCollectionButton")
+        self.resume_button.setToolTip("A contestação ou o defeito foi resolvido: retomar a régua")
+        self.resume_button.setAutoDefault(False)
+        self.resume_button.clicked.connect(self._on_resume_collection)
+        self.resume_button.hide()
+        collection_row = QHBoxLayout()
+        collection_row.setSpacing(8)
+        collection_row.addWidget(self.collection_info, 1)
+        buttons = QVBoxLayout()
+        buttons.setSpacing(4)
+        buttons.addWidget(self.contact_button)
+        buttons.addWidget(self.resume_button)
+        buttons.addStretch(1)
+        collection_row.addLayout(buttons)
+        layout.addLayout(collection_row)
 
         # Tabs.
         self.tabs = QTabWidget(content)
@@ -542,6 +565,8 @@ class CustomerDetailPanel(QWidget):
         info = collection_lines(d, today)
         self.collection_info.setText("<br>".join(info))
         self.collection_info.setVisible(bool(info))
+        self.resume_button.setVisible(d.collection_paused_since is not None)
+        self.contact_button.setEnabled(not d.anonymized)
 
         self.installments_model.set_rows(d.installments)
         _fit_columns(self.installments_view, stretch=1)
@@ -713,6 +738,32 @@ class CustomerDetailPanel(QWidget):
         dialog = ReversalDialog(self.ctx, payment.payment_id, summary, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.paymentReversed.connect(lambda _reversal_id: self.load(customer_id))
+        dialog.open()
+
+    def _on_record_contact(self) -> None:
+        if self.detail is None:
+            return
+        from ui.overdue.contact_dialog import RecordContactDialog
+
+        customer_id = self.detail.customer_id
+        dialog = RecordContactDialog(self.ctx, customer_id, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.contactRecorded.connect(lambda _contact_id: self.load(customer_id))
+        dialog.open()
+
+    def _on_resume_collection(self) -> None:
+        d = self.detail
+        if d is None or d.collection_paused_since is None:
+            return
+        from ui.overdue.resume import ResumeCollectionDialog
+
+        reason = f": {d.collection_paused_reason}" if d.collection_paused_reason else ""
+        summary = (
+            f"{d.name} — cobrança pausada desde {format_date(d.collection_paused_since)}{reason}"
+        )
+        dialog = ResumeCollectionDialog(self.ctx, d.customer_id, summary, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.collectionResumed.connect(lambda customer_id: self.load(customer_id))
         dialog.open()
 
     def table_models(self) -> list[RowsModel]:

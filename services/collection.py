@@ -89,6 +89,7 @@ __all__ = [
     "RemovalTask",
     "SettleResult",
     "add_business_days",
+    "add_contact",
     "broken_promise_count",
     "bureau_removals",
     "bureau_report_check",
@@ -459,6 +460,75 @@ def _settle_pending_of(
         )
 
 
+def _add_audited(
+    session: Session,
+    row: ContactAttempt | PromiseToPay,
+    *,
+    action: str,
+    entity: str,
+    customer_id: int,
+    operator: Operator,
+    now: datetime,
+    after: dict[str, object],
+) -> None:
+    """Add a new row and flush it (for its id), with the audit entry that records its creation."""
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        user_id=operator.id,
+        action=action,
+        entity=entity,
+        entity_id=row.id,
+        customer_id=customer_id,
+        after=after,
+    )
+
+
+def add_contact(
+    session: Session,
+    customer_id: int,
+    *,
+    channel: ContactChannel,
+    outcome: ContactOutcome,
+    root_cause: RootCause | None,
+    cadence_step: str | None,
+    notes: str | None,
+    operator: Operator,
+    now: datetime,
+) -> ContactAttempt:
+    """Add one contact attempt and its audit entry, unchecked and without committing: the
+    callers (:func:`record_contact`, ``services.reports.record_letters``) check and commit."""
+    contact = ContactAttempt(
+        customer_id=customer_id,
+        at=now,
+        channel=channel,
+        outcome=outcome,
+        root_cause=root_cause,
+        cadence_step=cadence_step,
+        notes=notes,
+        operator_id=operator.id,
+    )
+    _add_audited(
+        session,
+        contact,
+        action="contact.record",
+        entity="contact_attempt",
+        customer_id=customer_id,
+        operator=operator,
+        now=now,
+        after={
+            "channel": channel,
+            "outcome": outcome,
+            "root_cause": root_cause,
+            "cadence_step": cadence_step,
+            "notes": notes,
+        },
+    )
+    return contact
+
+
 def _add_promise(
     session: Session,
     customer_id: int,
@@ -478,16 +548,14 @@ def _add_promise(
         contact_attempt_id=contact_id,
         operator_id=operator.id,
     )
-    session.add(row)
-    session.flush()
-    audit.record(
+    _add_audited(
         session,
-        at=now,
-        user_id=operator.id,
+        row,
         action="promise.make",
         entity="promise",
-        entity_id=row.id,
         customer_id=customer_id,
+        operator=operator,
+        now=now,
         after={
             "promised_date": row.promised_date,
             "amount": row.amount,
@@ -568,33 +636,16 @@ def record_contact(
     if promise is not None:
         _check_promise(session, customer_id, promise, now.date())
     text = _clean(notes, _NOTES_MAX)
-    contact = ContactAttempt(
-        customer_id=customer_id,
-        at=now,
+    contact = add_contact(
+        session,
+        customer_id,
         channel=channel,
         outcome=outcome,
         root_cause=cause,
         cadence_step=cadence_step,
         notes=text,
-        operator_id=operator.id,
-    )
-    session.add(contact)
-    session.flush()
-    audit.record(
-        session,
-        at=now,
-        user_id=operator.id,
-        action="contact.record",
-        entity="contact_attempt",
-        entity_id=contact.id,
-        customer_id=customer_id,
-        after={
-            "channel": channel,
-            "outcome": outcome,
-            "root_cause": cause,
-            "cadence_step": cadence_step,
-            "notes": text,
-        },
+        operator=operator,
+        now=now,
     )
     if promise is not None:
         _add_promise(

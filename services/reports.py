@@ -54,7 +54,6 @@ from sqlalchemy.orm import Session
 from models import (
     Agreement,
     AgreementStatus,
-    ContactAttempt,
     ContactChannel,
     ContactOutcome,
     CreditSale,
@@ -64,9 +63,8 @@ from models import (
     Payment,
     User,
 )
-from services import audit
 from services import settings as settings_service
-from services.collection import CADENCE_STEPS, CollectionRefused
+from services.collection import CADENCE_STEPS, CollectionRefused, add_contact
 from services.customers import _address_lines, installment_charges
 from services.day_close import day_summary
 from services.db import UnitOfWork
@@ -527,33 +525,16 @@ def record_letters(
 
     notes = _LETTER_NOTES[step].format(n=len(ids))
     for customer_id in ids:
-        contact = ContactAttempt(
-            customer_id=customer_id,
-            at=now,
+        add_contact(
+            session,
+            customer_id,
             channel=ContactChannel.LETTER,
             outcome=ContactOutcome.SENT,
             root_cause=None,
             cadence_step=step,
             notes=notes,
-            operator_id=operator.id,
-        )
-        session.add(contact)
-        session.flush()
-        audit.record(
-            session,
-            at=now,
-            user_id=operator.id,
-            action="contact.record",
-            entity="contact_attempt",
-            entity_id=contact.id,
-            customer_id=customer_id,
-            after={
-                "channel": ContactChannel.LETTER,
-                "outcome": ContactOutcome.SENT,
-                "root_cause": None,
-                "cadence_step": step,
-                "notes": notes,
-            },
+            operator=operator,
+            now=now,
         )
     uow.commit()
     return len(ids)

@@ -7,22 +7,14 @@ gets the owner's password dialog first and the reversal is recorded in the owner
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QWidget
 
 from services.payments import PaymentRefused, refund_drawer, reverse_payment
 from services.users import Operator
 from ui.auth import OwnerAuthorizationDialog
 from ui.context import AppContext
 from ui.counter.cash import default_terminal
-from ui.tasks import run_in_background
-from ui.widgets import error_message
+from ui.reason_dialog import ReasonDialog
 
 REVERSAL_STYLE = """
 QLabel#reversalSummary {
@@ -33,92 +25,39 @@ QLabel#reasonError, QLabel#reversalError { color: #b3261e; }
 """
 
 
-class ReversalDialog(QDialog):
+class ReversalDialog(ReasonDialog):
     """Asks for the reason and reverses one payment; emits ``paymentReversed(reversal_id)``."""
 
     paymentReversed = Signal(int)
 
+    NAME = "reversalDialog"
+    TITLE = "Estornar pagamento"
+    STYLE = REVERSAL_STYLE
+    SUMMARY_NAME = "reversalSummary"
+    FIELD_LABEL = "Motivo do estorno (obrigatório):"
+    FIELD_NAME = "reasonEdit"
+    PLACEHOLDER = "Ex.: pagamento lançado no cliente errado"
+    FIELD_ERROR_NAME = "reasonError"
+    EMPTY_MESSAGE = "Informe o motivo do estorno."
+    ERROR_NAME = "reversalError"
+    CONFIRM_TEXT = "Estornar"
+    CONFIRM_NAME = "confirmReversalButton"
+    REFUSAL = PaymentRefused
+
     def __init__(
         self, ctx: AppContext, payment_id: int, summary: str, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName("reversalDialog")
-        self.setWindowTitle("Estornar pagamento")
-        self.setStyleSheet(REVERSAL_STYLE)
-        self.setMinimumWidth(480)
-        self.ctx = ctx
         self.payment_id = payment_id
-        self._busy = False
-
-        title = QLabel("Estornar pagamento")
-        title.setObjectName("pageTitle")
-        self.summary_label = QLabel(summary)
-        self.summary_label.setObjectName("reversalSummary")
-        self.summary_label.setWordWrap(True)
-        reason_label = QLabel("Motivo do estorno (obrigatório):")
-        self.reason_edit = QPlainTextEdit()
-        self.reason_edit.setObjectName("reasonEdit")
-        self.reason_edit.setPlaceholderText("Ex.: pagamento lançado no cliente errado")
-        self.reason_edit.setTabChangesFocus(True)
-        self.reason_edit.setFixedHeight(72)
-        reason_label.setBuddy(self.reason_edit)
-        self.reason_error = QLabel()
-        self.reason_error.setObjectName("reasonError")
-        self.reason_error.hide()
-        self.reason_edit.textChanged.connect(self.reason_error.hide)
         note = QLabel(
             "Somente o dono pode estornar. As parcelas pagas voltam a ficar em aberto e o "
             "recibo deste pagamento passa a sair marcado como ESTORNADO."
         )
         note.setObjectName("reversalNote")
         note.setWordWrap(True)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("reversalError")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
+        super().__init__(ctx, summary, parent, extra=note)
+        self.reason_edit, self.reason_error = self.text_edit, self.text_error
 
-        self.buttons = QDialogButtonBox()
-        self.confirm_button = self.buttons.addButton(
-            "Estornar", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.confirm_button.setObjectName("confirmReversalButton")
-        cancel = self.buttons.addButton("Cancelar", QDialogButtonBox.ButtonRole.RejectRole)
-        cancel.setObjectName("cancelButton")
-        self.buttons.accepted.connect(self._on_confirm)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 14, 18, 14)
-        layout.setSpacing(8)
-        layout.addWidget(title)
-        layout.addWidget(self.summary_label)
-        layout.addWidget(reason_label)
-        layout.addWidget(self.reason_edit)
-        layout.addWidget(self.reason_error)
-        layout.addWidget(note)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self.reason_edit.setFocus()
-
-    def _reason(self) -> str:
-        return " ".join(self.reason_edit.toPlainText().split())
-
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.confirm_button.setEnabled(not busy)
-
-    def _on_confirm(self) -> None:
-        if self._busy:
-            return
-        self.error_label.hide()
-        reason = self._reason()
-        if not reason:
-            self.reason_error.setText("Informe o motivo do estorno.")
-            self.reason_error.show()
-            self.reason_edit.setFocus()
-            return
-        self.reason_error.hide()
-        self._set_busy(True)
+    def _submit(self, reason: str) -> None:
         if self.ctx.operator.is_owner:
             self._reverse(self.ctx.operator, reason)
             return
@@ -156,17 +95,7 @@ class ReversalDialog(QDialog):
                     uow, payment_id, reason=reason, owner=owner, now=now, cash_session_id=drawer
                 )
 
-        run_in_background(job, self._on_reversed, self._on_refused)
+        self._run(job)
 
-    def _on_reversed(self, reversal_id: int) -> None:
-        self._set_busy(False)
-        self.paymentReversed.emit(reversal_id)
-        self.accept()
-
-    def _on_refused(self, exc: Exception) -> None:
-        self._set_busy(False)
-        self._show_error(str(exc) if isinstance(exc, PaymentRefused) else error_message(exc))
-
-    def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
+    def _done(self, result: int) -> None:
+        self.paymentReversed.emit(result)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -59,6 +59,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 10
 OK_COLOUR = QColor("#1b5e20")
 LATE_COLOUR = QColor("#b3261e")
 WAIT_COLOUR = QColor("#8a5300")
+_Row = TypeVar("_Row")
 
 STYLE = """
 QWidget#bureauTasks QLabel#sectionTitle { font-size: 12pt; font-weight: 600; color: #1f2328; }
@@ -194,6 +195,33 @@ def removal_action(parent: QWidget, ctx: AppContext, customer_id: int, name: str
 # --- the two lists -------------------------------------------------------------------------------
 
 
+class _RowsModel(QAbstractTableModel, Generic[_Row]):
+    """A read-only table of ``rows`` under the headers ``COLUMNS``; subclasses give ``data``."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[_Row] = []
+
+    def set_rows(self, rows: Sequence[_Row]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == _DISPLAY and horizontal and 0 <= section < len(self.COLUMNS):
+            return self.COLUMNS[section]
+        return None
+
+
 @dataclass(frozen=True)
 class ReportDue:
     """A customer at the ``bureau_report`` step, as the queue describes them."""
@@ -206,23 +234,8 @@ class ReportDue:
     reason: str  # the queue's reason; says why not yet when refused
 
 
-class ReportsDueModel(QAbstractTableModel):
+class ReportsDueModel(_RowsModel[ReportDue]):
     COLUMNS = ("Cliente", "Atraso", "Total", "Situação")
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[ReportDue] = []
-
-    def set_rows(self, rows: Sequence[ReportDue]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -248,12 +261,6 @@ class ReportsDueModel(QAbstractTableModel):
             return row.customer_id
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == _DISPLAY and horizontal and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section]
-        return None
-
 
 def removal_status(task: RemovalTask) -> str:
     if task.late:
@@ -261,23 +268,8 @@ def removal_status(task: RemovalTask) -> str:
     return f"pedir até {_br(task.deadline)}"
 
 
-class RemovalsModel(QAbstractTableModel):
+class RemovalsModel(_RowsModel[RemovalTask]):
     COLUMNS = ("Cliente", "Negativado em", "Quitado em", "Prazo da baixa", "Situação")
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[RemovalTask] = []
-
-    def set_rows(self, rows: Sequence[RemovalTask]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
 
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -304,12 +296,6 @@ class RemovalsModel(QAbstractTableModel):
             )
         if role == ID_ROLE:
             return task.customer_id
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == _DISPLAY and horizontal and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section]
         return None
 
 

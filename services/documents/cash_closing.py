@@ -6,7 +6,7 @@ and whoever checks the drawer. A difference is printed as it is — over or shor
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.platypus import HRFlowable, Spacer, Table, TableStyle
@@ -16,15 +16,13 @@ from services.documents.common import brl, fmt_date, fmt_datetime, require_shop
 from services.documents.data import CashClosing
 from services.documents.flow import (
     Flowable,
-    build,
+    Size,
+    build_roll_or_a4,
     key_value_table,
     markup,
     p,
     shop_block,
-    story_height,
 )
-
-Size = Literal["roll", "a4"]
 
 
 def difference_text(closing: CashClosing) -> str:
@@ -42,18 +40,11 @@ def difference_text(closing: CashClosing) -> str:
 class CashClosingRenderer:
     def render(self, closing: CashClosing, size: Size = "roll") -> bytes:
         require_shop(closing.shop)
-        if size == "roll":
-            margin = style.ROLL_MARGIN
-            width = style.ROLL_WIDTH - 2 * margin
-            story = self._story(closing, width, compact=True)
-            height = story_height(story, width) + 2 * margin + 2 * style.MM
-            pagesize = (style.ROLL_WIDTH, height)
-        else:
-            margin = style.A4_MARGIN
-            width = style.A4[0] - 2 * margin
-            story = self._story(closing, width, compact=False)
-            pagesize = style.A4
-        return build(story, pagesize, margin, f"Fechamento de caixa {closing.number}")
+        return build_roll_or_a4(
+            size,
+            lambda width, compact: self._story(closing, width, compact=compact),
+            f"Fechamento de caixa {closing.number}",
+        )
 
     def _story(self, closing: CashClosing, width: float, *, compact: bool) -> list[Flowable]:
         small = "small" if compact else "body"

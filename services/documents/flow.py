@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 from xml.sax.saxutils import escape
 
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
@@ -15,6 +15,7 @@ from services.documents.data import Shop
 
 Flowable = Any  # reportlab.platypus.Flowable (untyped)
 OnPage = Callable[[Canvas, Any], None]
+Size = Literal["roll", "a4"]  # the counter's 80 mm thermal roll, or an A4 sheet
 
 
 def p(text: str, style_name: str = "body") -> Flowable:
@@ -92,6 +93,31 @@ def story_height(story: Sequence[Flowable], width: float) -> float:
         _, h = flowable.wrap(width, 10_000)
         total += h + flowable.getSpaceBefore() + flowable.getSpaceAfter()
     return total
+
+
+def build_roll_or_a4(
+    size: Size,
+    story_for: Callable[[float, bool], list[Flowable]],
+    title: str,
+    on_page: OnPage | None = None,
+) -> bytes:
+    """Build on the 80 mm roll (cut to the story's height) or on A4.
+
+    ``story_for(width, compact)`` lays the document out for the column ``width``; ``compact``
+    (smaller print) on the roll.
+    """
+    if size == "roll":
+        margin = style.ROLL_MARGIN
+        width = style.ROLL_WIDTH - 2 * margin
+        story = story_for(width, True)
+        height = story_height(story, width) + 2 * margin + 2 * style.MM
+        pagesize = (style.ROLL_WIDTH, height)
+    else:
+        margin = style.A4_MARGIN
+        width = style.A4[0] - 2 * margin
+        story = story_for(width, False)
+        pagesize = style.A4
+    return build(story, pagesize, margin, title, on_page)
 
 
 def _nothing(canvas: Canvas, doc: Any) -> None:

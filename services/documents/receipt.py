@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.platypus import HRFlowable, Spacer, Table, TableStyle
@@ -13,17 +13,16 @@ from services.documents.common import Canvas, brl, fmt_date, fmt_datetime, requi
 from services.documents.data import Receipt
 from services.documents.flow import (
     Flowable,
-    build,
+    Size,
+    build_roll_or_a4,
     key_value_table,
     markup,
     p,
     shop_block,
-    story_height,
 )
 from services.money import amount_in_words
 from services.text import mask_cpf
 
-Size = Literal["roll", "a4"]
 REBATE_LABEL = "Desconto por pagamento antecipado (CDC art. 52 §2)"
 NBSP = "\u00a0"  # keeps "R$" and the figures on one line
 
@@ -48,19 +47,12 @@ class ReceiptRenderer:
         require_shop(receipt.shop)
         if not receipt.items:
             raise ValueError("O recibo não tem parcelas pagas.")
-        if size == "roll":
-            margin = style.ROLL_MARGIN
-            width = style.ROLL_WIDTH - 2 * margin
-            story = self._story(receipt, width, compact=True)
-            height = story_height(story, width) + 2 * margin + 2 * style.MM
-            pagesize = (style.ROLL_WIDTH, height)
-        else:
-            margin = style.A4_MARGIN
-            width = style.A4[0] - 2 * margin
-            story = self._story(receipt, width, compact=False)
-            pagesize = style.A4
-        on_page = self._watermark if receipt.reversal is not None else None
-        return build(story, pagesize, margin, f"Recibo {receipt.number}", on_page)
+        return build_roll_or_a4(
+            size,
+            lambda width, compact: self._story(receipt, width, compact=compact),
+            f"Recibo {receipt.number}",
+            self._watermark if receipt.reversal is not None else None,
+        )
 
     def _story(self, receipt: Receipt, width: float, *, compact: bool) -> list[Flowable]:
         small = "small" if compact else "body"

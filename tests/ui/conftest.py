@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from models import Role
-from services import users
+from models import Role, User
+from services import demo, users
 from services.db import Database
 from services.settings import ShopIdentity
 from services.shop import setup_shop
 from services.users import Operator
-from tests.conftest import NOW
+from tests.conftest import NOW, TODAY
 from ui.context import AppContext
 
 SHOP = ShopIdentity(
@@ -55,6 +57,35 @@ def _jobs_finish_before_the_database_closes(request, qtbot):  # type: ignore[no-
 
 def fixed_clock() -> datetime:
     return NOW
+
+
+def demo_operator(db: Database, username: str) -> Operator:
+    """The shop's user ``username`` (the demo shop's "dono", "caixa"…) as an operator."""
+    with db.unit_of_work() as uow:
+        user_id = uow.session.scalars(select(User.id).where(User.username == username)).one()
+        return users.operator_for(uow.session, user_id)
+
+
+def operator_ctx(db: Database, username: str, now: datetime) -> AppContext:
+    """The app as the user ``username`` sees it, with the clock fixed at ``now``."""
+    return AppContext(db=db, operator=demo_operator(db, username), clock=lambda: now)
+
+
+DemoShop = Callable[..., Database]
+
+
+@pytest.fixture
+def demo_shop(db: Database) -> DemoShop:
+    """Fills the test database with the demo shop, and returns it: ``demo_shop(customers=20,
+    sales=50, seed=7)`` (``today`` the suite's TODAY, ``seed`` the demo's own by default)."""
+
+    def make(
+        *, customers: int, sales: int, seed: int = demo.DEMO_SEED, today: date = TODAY
+    ) -> Database:
+        demo.generate(db, customers=customers, sales=sales, today=today, seed=seed)
+        return db
+
+    return make
 
 
 @pytest.fixture

@@ -12,14 +12,15 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton
 from sqlalchemy import select
 
-from models import CashSession, Installment, Role, User
+from models import CashSession, Installment, Role
 from models.enums import InstallmentStatus, PaymentMethod
-from services import cash, demo, users
+from services import cash, users
 from services.db import Database
 from services.money import format_brl
 from services.payments import receive_payment
 from services.printing import PrintJob
 from services.users import Operator
+from tests.ui.conftest import DemoShop, demo_operator
 from ui.context import AppContext
 from ui.counter import cash as cash_ui
 from ui.counter.cash import (
@@ -43,27 +44,18 @@ def _brl(value: Decimal) -> str:
     return format_brl(value).replace("\u00a0", " ")
 
 
-def _operator(db: Database, username: str) -> Operator:
-    with db.unit_of_work() as uow:
-        user_id = uow.session.scalar(select(User.id).where(User.username == username))
-        assert user_id is not None
-        return users.operator_for(uow.session, user_id)
-
-
 def _ctx(db: Database, operator: Operator) -> AppContext:
     return AppContext(db=db, operator=operator, clock=lambda: CLOSE_AT)
 
 
 @pytest.fixture
-def empty_shop(db: Database) -> Database:
-    demo.generate(db, customers=0, sales=0, today=TODAY)
-    return db
+def empty_shop(demo_shop: DemoShop) -> Database:
+    return demo_shop(customers=0, sales=0)
 
 
 @pytest.fixture
-def busy_shop(db: Database) -> Database:
-    demo.generate(db, customers=5, sales=10, today=TODAY)
-    return db
+def busy_shop(demo_shop: DemoShop) -> Database:
+    return demo_shop(customers=5, sales=10)
 
 
 @pytest.fixture(autouse=True)
@@ -142,7 +134,7 @@ def _error_text(dialog: OpenCashDialog | CloseCashDialog) -> str:
 def test_open_cash_stores_the_float_and_refuses_a_second_open_inline(
     qtbot, empty_shop: Database, screenshot_dir: Path
 ) -> None:
-    cashier = _operator(empty_shop, "caixa")
+    cashier = demo_operator(empty_shop, "caixa")
     ctx = _ctx(empty_shop, cashier)
     dialog = OpenCashDialog(ctx, terminal=TERMINAL)
     qtbot.addWidget(dialog)
@@ -176,7 +168,7 @@ def test_open_cash_stores_the_float_and_refuses_a_second_open_inline(
 def test_open_cash_marks_an_unreadable_float_under_the_field(
     qtbot, empty_shop: Database, screenshot_dir: Path
 ) -> None:
-    ctx = _ctx(empty_shop, _operator(empty_shop, "caixa"))
+    ctx = _ctx(empty_shop, demo_operator(empty_shop, "caixa"))
     dialog = OpenCashDialog(ctx, terminal=TERMINAL)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -196,7 +188,7 @@ def test_open_cash_marks_an_unreadable_float_under_the_field(
 def test_close_cash_shows_expected_cash_and_live_difference_then_stores_the_count(
     qtbot, busy_shop: Database, screenshot_dir: Path, printed: list[PrintJob]
 ) -> None:
-    cashier = _operator(busy_shop, "caixa")
+    cashier = demo_operator(busy_shop, "caixa")
     session_id = _open_session(busy_shop, cashier, D("100.00"))
     (c1, i1), (c2, i2), *_ = _open_installments(busy_shop)
     cash_amount = _receive(busy_shop, cashier, session_id, c1, i1, PaymentMethod.CASH, D("500"))
@@ -255,7 +247,7 @@ def test_close_cash_shows_expected_cash_and_live_difference_then_stores_the_coun
 def test_close_cash_refuses_an_empty_count_and_shows_a_closed_session_read_only(
     qtbot, empty_shop: Database, screenshot_dir: Path, printed: list[PrintJob]
 ) -> None:
-    cashier = _operator(empty_shop, "caixa")
+    cashier = demo_operator(empty_shop, "caixa")
     session_id = _open_session(empty_shop, cashier, D("50.00"))
     ctx = _ctx(empty_shop, cashier)
     dialog = CloseCashDialog(ctx, session_id)
@@ -288,7 +280,7 @@ def test_close_cash_refuses_an_empty_count_and_shows_a_closed_session_read_only(
 
 
 def test_close_cash_by_another_cashier_is_refused_inline(qtbot, empty_shop: Database) -> None:
-    cashier = _operator(empty_shop, "caixa")
+    cashier = demo_operator(empty_shop, "caixa")
     session_id = _open_session(empty_shop, cashier, D("0"))
     with empty_shop.unit_of_work(write=True) as uow:
         other = users.create_user(
@@ -298,11 +290,11 @@ def test_close_cash_by_another_cashier_is_refused_inline(qtbot, empty_shop: Data
             role=Role.CASHIER,
             password="segredo99",
             now=OPEN_AT,
-            created_by=_operator(empty_shop, "dono").id,
+            created_by=demo_operator(empty_shop, "dono").id,
         )
         uow.commit()
         assert other.id
-    dialog = CloseCashDialog(_ctx(empty_shop, _operator(empty_shop, "outro")), session_id)
+    dialog = CloseCashDialog(_ctx(empty_shop, demo_operator(empty_shop, "outro")), session_id)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.summary is not None, timeout=5000)
@@ -313,7 +305,7 @@ def test_close_cash_by_another_cashier_is_refused_inline(qtbot, empty_shop: Data
 
 
 def test_summary_model_and_texts(qtmodeltester, empty_shop: Database) -> None:
-    cashier = _operator(empty_shop, "caixa")
+    cashier = demo_operator(empty_shop, "caixa")
     session_id = _open_session(empty_shop, cashier, D("80.00"))
     with empty_shop.unit_of_work() as uow:
         summary = cash.session_summary(uow.session, session_id)
@@ -331,7 +323,7 @@ def test_summary_model_and_texts(qtmodeltester, empty_shop: Database) -> None:
 def test_enter_in_the_count_does_not_close_the_shift(qtbot, empty_shop: Database) -> None:
     from PySide6.QtCore import Qt
 
-    cashier = _operator(empty_shop, "caixa")
+    cashier = demo_operator(empty_shop, "caixa")
     shift = _open_session(empty_shop, cashier, D("100"))
     dialog = CloseCashDialog(_ctx(empty_shop, cashier), shift)
     qtbot.addWidget(dialog)

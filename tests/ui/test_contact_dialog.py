@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -24,9 +23,9 @@ from models import (
     RootCause,
     User,
 )
-from services import collection, demo, users
+from services import collection
 from services.db import Database
-from ui import tasks
+from tests.ui.conftest import DemoShop, operator_ctx
 from ui.context import AppContext
 from ui.overdue.contact_dialog import RecordContactDialog
 
@@ -34,24 +33,13 @@ TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 10, 30)
 
 
-@pytest.fixture(autouse=True)
-def _no_job_left_behind(qtbot: QtBot, db: Database) -> Iterator[None]:
-    """Every background job ends before the database is closed (``db`` is torn down after)."""
-    yield
-    qtbot.waitUntil(lambda: tasks.pending_jobs() == 0, timeout=20_000)
-
-
 @pytest.fixture
-def shop(db: Database) -> Database:
-    demo.generate(db, customers=20, sales=50, today=TODAY, seed=7)
-    return db
+def shop(demo_shop: DemoShop) -> Database:
+    return demo_shop(customers=20, sales=50, seed=7)
 
 
 def context(db: Database, username: str = "dono") -> AppContext:
-    with db.unit_of_work() as uow:
-        user_id = uow.session.scalars(select(User.id).where(User.username == username)).one()
-        operator = users.operator_for(uow.session, user_id)
-    return AppContext(db=db, operator=operator, clock=lambda: NOW)
+    return operator_ctx(db, username, NOW)
 
 
 def late_customer(db: Database) -> tuple[int, Decimal]:

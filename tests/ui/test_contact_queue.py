@@ -3,7 +3,6 @@ WhatsApp link with the message, recording a contact, and the owner's bureau task
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -23,11 +22,11 @@ from models import (
     Customer,
     Installment,
     InstallmentStatus,
-    User,
 )
-from services import collection, demo, users
+from services import collection
 from services.collection import RemovalTask
 from services.db import Database
+from tests.ui.conftest import DemoShop, operator_ctx
 from ui import tasks
 from ui.context import AppContext
 from ui.overdue import bureau
@@ -40,24 +39,13 @@ TODAY = date(2026, 11, 23)  # a Monday
 NOW = datetime(2026, 11, 23, 10, 30)
 
 
-@pytest.fixture(autouse=True)
-def _no_job_left_behind(qtbot: QtBot, db: Database) -> Iterator[None]:
-    """Every background job ends before the database is closed (``db`` is torn down after)."""
-    yield
-    qtbot.waitUntil(lambda: tasks.pending_jobs() == 0, timeout=30_000)
-
-
 @pytest.fixture
-def shop(db: Database) -> Database:
-    demo.generate(db, customers=40, sales=90, today=TODAY, seed=7)
-    return db
+def shop(demo_shop: DemoShop) -> Database:
+    return demo_shop(customers=40, sales=90, seed=7)
 
 
 def context(db: Database, username: str = "dono") -> AppContext:
-    with db.unit_of_work() as uow:
-        user_id = uow.session.scalars(select(User.id).where(User.username == username)).one()
-        operator = users.operator_for(uow.session, user_id)
-    return AppContext(db=db, operator=operator, clock=lambda: NOW)
+    return operator_ctx(db, username, NOW)
 
 
 def make_queue(qtbot: QtBot, ctx: AppContext, day: date | None = None) -> ContactQueueWidget:
@@ -281,13 +269,9 @@ def test_negativar_by_a_cashier_needs_the_owner(
     widget.grab().save(str(screenshot_dir / "bureau_tasks_refused.png"))
 
 
-def test_negativar_is_refused_with_the_date_when_the_notice_is_under_10_days(
-    qtbot: QtBot, shop: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(bureau, "confirm", lambda *_a: True)
-    customer_id, name = late_customer(shop)
-    ctx = context(shop)
-    with shop.unit_of_work(write=True) as uow:
+def record_notice(db: Database, customer_id: int, ctx: AppContext, *, days_ago: int) -> None:
+    """The written notice before a bureau report, recorded as sent ``days_ago`` days before NOW."""
+    with db.unit_of_work(write=True) as uow:
         collection.record_contact(
             uow,
             customer_id,
@@ -295,8 +279,17 @@ def test_negativar_is_refused_with_the_date_when_the_notice_is_under_10_days(
             outcome=ContactOutcome.SENT,
             cadence_step="bureau_notice",
             operator=ctx.operator,
-            now=NOW - timedelta(days=5),
+            now=NOW - timedelta(days=days_ago),
         )
+
+
+def test_negativar_is_refused_with_the_date_when_the_notice_is_under_10_days(
+    qtbot: QtBot, shop: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bureau, "confirm", lambda *_a: True)
+    customer_id, name = late_customer(shop)
+    ctx = context(shop)
+    record_notice(shop, customer_id, ctx, days_ago=5)
     widget = make_bureau(qtbot, ctx)
     widget.report(customer_id, name)
     qtbot.waitUntil(lambda: widget.error_label.isVisible(), timeout=10_000)
@@ -312,16 +305,7 @@ def test_negativar_by_the_owner_after_the_notice_is_recorded(
     monkeypatch.setattr(bureau, "confirm", lambda *_a: True)
     customer_id, name = late_customer(shop)
     ctx = context(shop)
-    with shop.unit_of_work(write=True) as uow:
-        collection.record_contact(
-            uow,
-            customer_id,
-            channel=ContactChannel.LETTER,
-            outcome=ContactOutcome.SENT,
-            cadence_step="bureau_notice",
-            operator=ctx.operator,
-            now=NOW - timedelta(days=12),
-        )
+    record_notice(shop, customer_id, ctx, days_ago=12)
     widget = make_bureau(qtbot, ctx)
     with qtbot.waitSignal(widget.customerReported, timeout=10_000) as blocker:
         widget.report(customer_id, name)

@@ -14,13 +14,13 @@ from PySide6.QtWidgets import QApplication, QTabWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from models import Customer, CustomerPhone, Installment, InstallmentStatus, User
-from services import demo, users
+from models import Customer, CustomerPhone, Installment, InstallmentStatus
 from services.db import Database
 from services.money import amount_in_words, format_brl
 from services.printing import PrintJob, render
 from services.slips import slip_code_for
 from tests.documents.conftest import decode, normalized_text, save_png
+from tests.ui.conftest import DemoShop, operator_ctx
 from tests.ui.test_sale_dialog import _customer as approved_customer
 from tests.ui.test_sale_dialog import _fill as fill_sale
 from ui.context import AppContext
@@ -40,23 +40,14 @@ NOW = datetime(2026, 11, 23, 10, 30)
 TERMINAL = "Caixa 1"
 
 
-def _clock() -> datetime:
-    return NOW
-
-
 @pytest.fixture
-def shop(db: Database) -> Database:
-    demo.generate(db, customers=20, sales=50, today=TODAY, seed=9)
-    return db
+def shop(demo_shop: DemoShop) -> Database:
+    return demo_shop(customers=20, sales=50, seed=9)
 
 
 @pytest.fixture
 def cashier_ctx(shop: Database) -> AppContext:
-    with shop.unit_of_work() as uow:
-        user_id = uow.session.scalar(select(User.id).where(User.username == "caixa"))
-        assert user_id is not None
-        operator = users.operator_for(uow.session, user_id)
-    return AppContext(db=shop, operator=operator, clock=_clock)
+    return operator_ctx(shop, "caixa", NOW)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +18,7 @@ from services.bands import Band
 from services.db import Database
 from services.slips import slip_code_for
 from tests.conftest import NOW, TODAY
-from ui import tasks
+from tests.ui.conftest import DemoShop
 from ui.context import AppContext
 from ui.customers import CustomersPage
 from ui.customers.editor import CustomerEditor
@@ -36,14 +35,6 @@ PEOPLE = [
     ("Antônio Carlos Jobim", "87748248800", "1134567890", "Cravinhos"),
     ("Sílvia Araújo", "71428793860", "31988887777", "Ribeirão Preto"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _no_job_left_behind(qtbot: QtBot, db: Database) -> Iterator[None]:
-    """Background jobs must finish before the test's database goes away (``db`` is torn down
-    after this fixture, because this one asks for it)."""
-    yield
-    qtbot.waitUntil(lambda: tasks.pending_jobs() == 0, timeout=10_000)
 
 
 def seed(db: Database) -> dict[str, int]:
@@ -384,11 +375,9 @@ def test_slip_code_opens_the_customer_on_that_installment(
 
 
 def test_screenshot_of_a_shop(
-    qtbot: QtBot, ctx: AppContext, db: Database, screenshot_dir: Path
+    qtbot: QtBot, ctx: AppContext, db: Database, demo_shop: DemoShop, screenshot_dir: Path
 ) -> None:
-    from services import demo
-
-    demo.generate(db, customers=40, sales=90, today=TODAY, seed=7)
+    demo_shop(customers=40, sales=90, seed=7)
     page = open_page(qtbot, ctx)
     assert page.list_model.rowCount() == 40
     # The customer with the most overdue installments makes the richest picture.

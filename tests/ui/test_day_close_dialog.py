@@ -13,8 +13,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from models import Payment, User
-from services import demo, users
+from models import Payment
 from services.customers import METHOD_LABELS
 from services.day_close import DaySummary, day_summary
 from services.db import Database
@@ -23,6 +22,7 @@ from services.money import format_brl
 from services.reports import overdue_report_rows
 from services.text import format_cpf
 from tests.documents.conftest import normalized_text
+from tests.ui.conftest import DemoShop, operator_ctx
 from ui.context import AppContext
 from ui.overdue.day_close import DayCloseDialog
 from ui.overdue.page import OverduePage
@@ -34,23 +34,14 @@ NOW = datetime(2026, 11, 23, 18, 30)
 TIMEOUT_MS = 20_000
 
 
-def _clock() -> datetime:
-    return NOW
-
-
 @pytest.fixture
-def shop(db: Database) -> Database:
-    demo.generate(db, customers=60, sales=150, today=TODAY, seed=9)
-    return db
+def shop(demo_shop: DemoShop) -> Database:
+    return demo_shop(customers=60, sales=150, seed=9)
 
 
 @pytest.fixture
 def owner_ctx(shop: Database) -> AppContext:
-    with shop.unit_of_work() as uow:
-        user_id = uow.session.scalar(select(User.id).where(User.username == "dono"))
-        assert user_id is not None
-        operator = users.operator_for(uow.session, user_id)
-    return AppContext(db=shop, operator=operator, clock=_clock)
+    return operator_ctx(shop, "dono", NOW)
 
 
 @pytest.fixture

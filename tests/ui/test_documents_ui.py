@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from services import printing as printing_service
 from services.db import Database
 from tests.conftest import TODAY
 from tests.documents.conftest import decode, normalized_text, pdf_pages
+from tests.ui.conftest import DemoShop
 from ui import tasks
 from ui.context import AppContext
 from ui.customers import CustomersPage
@@ -30,18 +30,10 @@ from ui.documents.preview import PdfPreviewDialog
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture(autouse=True)
-def _no_job_left_behind(qtbot: QtBot, db: Database) -> Iterator[None]:
-    yield
-    qtbot.waitUntil(lambda: tasks.pending_jobs() == 0, timeout=20_000)
-
-
 @pytest.fixture
-def shop(ctx: AppContext, db: Database) -> AppContext:
+def shop(ctx: AppContext, demo_shop: DemoShop) -> AppContext:
     """A demo shop on top of the owner and identity of ``ctx`` (generate keeps both)."""
-    from services import demo
-
-    demo.generate(db, customers=20, sales=50, today=TODAY, seed=5)
+    demo_shop(customers=20, sales=50, seed=5)
     return ctx
 
 

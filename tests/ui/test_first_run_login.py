@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
@@ -23,13 +22,6 @@ from ui.login import LoginDialog
 from ui.tasks import pending_jobs
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def _background_jobs_done(qtbot: QtBot, db: Database) -> Iterator[None]:
-    """No job may outlive the test's database."""
-    yield
-    qtbot.waitUntil(lambda: pending_jobs() == 0, timeout=10_000)
 
 
 def settle() -> None:

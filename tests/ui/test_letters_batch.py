@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -18,12 +17,10 @@ from models import (
     Customer,
     Installment,
     InstallmentStatus,
-    User,
 )
-from services import demo, users
 from services.db import Database
 from tests.documents.conftest import normalized_text, save_png
-from ui import tasks
+from tests.ui.conftest import DemoShop, operator_ctx
 from ui.context import AppContext
 from ui.overdue.letters import FRIENDLY, NOTICE, LetterCandidate, LettersBatchDialog
 
@@ -31,24 +28,13 @@ TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 17, 30)
 
 
-@pytest.fixture(autouse=True)
-def _no_job_left_behind(qtbot: QtBot, db: Database) -> Iterator[None]:
-    """Every background job ends before the database is closed (``db`` is torn down after)."""
-    yield
-    qtbot.waitUntil(lambda: tasks.pending_jobs() == 0, timeout=30_000)
-
-
 @pytest.fixture
-def shop(db: Database) -> Database:
-    demo.generate(db, customers=20, sales=50, today=TODAY, seed=7)
-    return db
+def shop(demo_shop: DemoShop) -> Database:
+    return demo_shop(customers=20, sales=50, seed=7)
 
 
 def context(db: Database, username: str = "dono") -> AppContext:
-    with db.unit_of_work() as uow:
-        user_id = uow.session.scalars(select(User.id).where(User.username == username)).one()
-        operator = users.operator_for(uow.session, user_id)
-    return AppContext(db=db, operator=operator, clock=lambda: NOW)
+    return operator_ctx(db, username, NOW)
 
 
 def late_customers(db: Database, count: int) -> list[tuple[int, str]]:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from services.db import Database
+from tests.ui.conftest import DemoShop, operator_ctx
 from ui.context import AppContext
 from ui.main_window import MainWindow
 
@@ -48,20 +49,12 @@ def test_demo_window_says_so(qtbot: QtBot, ctx: AppContext) -> None:
 
 
 def test_the_collection_workspace_opens_a_customer_at_the_counter(
-    qtbot: QtBot, db: Database, screenshot_dir: Path
+    qtbot: QtBot, db: Database, demo_shop: DemoShop, screenshot_dir: Path
 ) -> None:
-    from datetime import date, datetime
+    from datetime import datetime
 
-    from sqlalchemy import select
-
-    from models import User
-    from services import demo, users
-
-    demo.generate(db, customers=40, sales=90, today=date(2026, 11, 23), seed=5)
-    with db.unit_of_work() as uow:
-        owner_id = uow.session.scalars(select(User.id).where(User.username == "dono")).one()
-        operator = users.operator_for(uow.session, owner_id)
-    ctx = AppContext(db=db, operator=operator, clock=lambda: datetime(2026, 11, 23, 18, 0))
+    demo_shop(customers=40, sales=90, seed=5)
+    ctx = operator_ctx(db, "dono", datetime(2026, 11, 23, 18, 0))
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.resize(1280, 800)

@@ -13,10 +13,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
 
-from models import Customer, PromiseStatus, User
-from services import demo, users
+from models import Customer, PromiseStatus
 from services import settings as settings_service
 from services.contact_queue import next_steps
 from services.db import Database
@@ -25,6 +23,7 @@ from services.money import format_brl
 from services.overdue import OverdueRow, band_amounts_as_of, overdue_bands, overdue_rows
 from services.plans import add_months
 from services.text import format_cpf, normalize_name
+from tests.ui.conftest import DemoShop, operator_ctx
 from ui.context import AppContext
 from ui.customers.models import ID_ROLE
 from ui.overdue.page import OverduePage
@@ -40,14 +39,10 @@ OTHER_CITY = "Sertãozinho"
 LOAD_TIMEOUT_MS = 20_000
 
 
-def _clock() -> datetime:
-    return NOW
-
-
 @pytest.fixture
-def shop(db: Database) -> Database:
+def shop(demo_shop: DemoShop) -> Database:
     """A demo shop; one late customer moved to another city and one with collection paused."""
-    demo.generate(db, customers=60, sales=150, today=TODAY, seed=9)
+    db = demo_shop(customers=60, sales=150, seed=9)
     with db.unit_of_work(write=True) as uow:
         late = overdue_rows(uow.session, TODAY, sort="name")
         assert len(late) >= 8, "the demo shop should have late customers to review"
@@ -63,11 +58,7 @@ def shop(db: Database) -> Database:
 
 @pytest.fixture
 def owner_ctx(shop: Database) -> AppContext:
-    with shop.unit_of_work() as uow:
-        user_id = uow.session.scalar(select(User.id).where(User.username == "dono"))
-        assert user_id is not None
-        operator = users.operator_for(uow.session, user_id)
-    return AppContext(db=shop, operator=operator, clock=_clock)
+    return operator_ctx(shop, "dono", NOW)
 
 
 @pytest.fixture

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from models import Installment, InstallmentStatus, Payment, PaymentAllocation, PaymentMethod, User
-from services import demo, payments, users
+from models import Installment, InstallmentStatus, Payment, PaymentAllocation, PaymentMethod
+from services import payments
 from services.charges import early_settlement_value
 from services.db import Database
 from services.money import format_brl
 from services.payments import Quote
 from services.printing import PrintJob
-from services.users import Operator
+from tests.ui.conftest import DemoShop, demo_operator, operator_ctx
 from ui.context import AppContext
 from ui.counter import receive
 from ui.counter.receive import REBATE_COLUMN, ReceivePaymentDialog
@@ -26,26 +26,14 @@ TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 10, 30)
 
 
-def _clock() -> datetime:
-    return NOW
-
-
 @pytest.fixture
-def shop(db: Database) -> Database:
-    demo.generate(db, customers=15, sales=40, today=TODAY, seed=7)
-    return db
-
-
-def _operator(db: Database, username: str) -> Operator:
-    with db.unit_of_work() as uow:
-        user_id = uow.session.scalar(select(User.id).where(User.username == username))
-        assert user_id is not None
-        return users.operator_for(uow.session, user_id)
+def shop(demo_shop: DemoShop) -> Database:
+    return demo_shop(customers=15, sales=40, seed=7)
 
 
 @pytest.fixture
 def cashier_ctx(shop: Database) -> AppContext:
-    return AppContext(db=shop, operator=_operator(shop, "caixa"), clock=_clock)
+    return operator_ctx(shop, "caixa", NOW)
 
 
 @pytest.fixture
@@ -286,7 +274,7 @@ def test_waiver_above_limit_needs_the_owner(
         auth.authorize_button.click()
 
     (p,) = _payments_for(cashier_ctx.db, inst.id)
-    dono = _operator(cashier_ctx.db, "dono")
+    dono = demo_operator(cashier_ctx.db, "dono")
     assert p.authorized_by_id == dono.id
     assert p.operator_id == cashier_ctx.operator.id
     assert (p.discount, p.amount, p.fee, p.interest) == (waive, q.principal, 0, 0)
@@ -307,7 +295,7 @@ def test_paid_at_another_counter_meanwhile(
             installment_ids=[inst.id],
             amount=None,
             method=PaymentMethod.PIX,
-            operator=_operator(db, "dono"),
+            operator=demo_operator(db, "dono"),
             now=NOW,
         )
 

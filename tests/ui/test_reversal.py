@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -11,8 +10,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from models import Installment, InstallmentStatus, Payment, PaymentAllocation, User
-from services import demo, users
 from services.db import Database
+from tests.ui.conftest import DemoShop, operator_ctx
 from ui import tasks
 from ui.auth import OwnerAuthorizationDialog
 from ui.context import AppContext
@@ -23,23 +22,13 @@ TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 15, 0)
 
 
-@pytest.fixture(autouse=True)
-def _no_job_left_behind(qtbot: QtBot) -> Iterator[None]:
-    yield
-    qtbot.waitUntil(lambda: tasks.pending_jobs() == 0, timeout=20_000)
-
-
 @pytest.fixture
-def shop(db: Database) -> Database:
-    demo.generate(db, customers=10, sales=25, today=TODAY, seed=4)
-    return db
+def shop(demo_shop: DemoShop) -> Database:
+    return demo_shop(customers=10, sales=25, seed=4)
 
 
 def _context(db: Database, username: str) -> AppContext:
-    with db.unit_of_work() as uow:
-        user_id = uow.session.scalars(select(User.id).where(User.username == username)).one()
-        operator = users.operator_for(uow.session, user_id)
-    return AppContext(db=db, operator=operator, clock=lambda: NOW)
+    return operator_ctx(db, username, NOW)
 
 
 def _user_id(db: Database, username: str) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,10 +14,10 @@ from sqlalchemy import func, select
 
 from models import Customer, Installment, User
 from models.credit import CreditSale
-from services import demo, sales, users
+from services import sales
 from services.db import Database
 from services.printing import PrintJob
-from ui import tasks
+from tests.ui.conftest import DemoShop, operator_ctx
 from ui.auth import OwnerAuthorizationDialog
 from ui.context import AppContext
 from ui.counter import sale as sale_module
@@ -30,28 +29,14 @@ TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 10, 30)
 
 
-@pytest.fixture(autouse=True)
-def _no_job_left_behind(qtbot: QtBot) -> Iterator[None]:
-    yield
-    qtbot.waitUntil(lambda: tasks.pending_jobs() == 0, timeout=20_000)
-
-
 @pytest.fixture
-def shop(db: Database) -> Database:
-    demo.generate(db, customers=15, sales=40, today=TODAY, seed=7)
-    return db
-
-
-def _context(db: Database, username: str) -> AppContext:
-    with db.unit_of_work() as uow:
-        user_id = uow.session.scalars(select(User.id).where(User.username == username)).one()
-        operator = users.operator_for(uow.session, user_id)
-    return AppContext(db=db, operator=operator, clock=lambda: NOW)
+def shop(demo_shop: DemoShop) -> Database:
+    return demo_shop(customers=15, sales=40, seed=7)
 
 
 @pytest.fixture
 def cashier_ctx(shop: Database) -> AppContext:
-    return _context(shop, "caixa")
+    return operator_ctx(shop, "caixa", NOW)
 
 
 @pytest.fixture

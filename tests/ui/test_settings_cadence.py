@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,15 +20,8 @@ from ui.settings import SettingsPage
 from ui.settings.cadence import CadenceSection, CadenceStepsModel
 from ui.settings.common import SectionPage
 from ui.settings.contact import ContactSection
-from ui.tasks import pending_jobs
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def _background_jobs_done(qtbot: QtBot, db: Database) -> Iterator[None]:
-    yield
-    qtbot.waitUntil(lambda: pending_jobs() == 0, timeout=10_000)
 
 
 def open_page(qtbot: QtBot, ctx: AppContext) -> SettingsPage:

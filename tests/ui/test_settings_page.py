@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import time
 from decimal import Decimal
 from pathlib import Path
@@ -27,16 +26,8 @@ from ui.settings.common import SectionPage
 from ui.settings.contact import ContactSection
 from ui.settings.policy import PolicySection
 from ui.settings.users import PasswordDialog, UserDialog, UsersModel
-from ui.tasks import pending_jobs
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(autouse=True)
-def _background_jobs_done(qtbot: QtBot, db: Database) -> Iterator[None]:
-    """No job may outlive the test's database."""
-    yield
-    qtbot.waitUntil(lambda: pending_jobs() == 0, timeout=10_000)
 
 
 def open_page(qtbot: QtBot, ctx: AppContext) -> SettingsPage:

@@ -200,8 +200,8 @@ class _Batch:
         self.current = 0
 
 
-class _LetterStart(BaseFlowable):  # type: ignore[misc]
-    """Invisible: marks which letter the following pages belong to."""
+class _Marker(BaseFlowable):  # type: ignore[misc]
+    """Invisible, taking no room: acts on the batch (``draw``) where it stands in the story."""
 
     def __init__(self, batch: _Batch, index: int) -> None:
         super().__init__()
@@ -210,6 +210,10 @@ class _LetterStart(BaseFlowable):  # type: ignore[misc]
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0.0, 0.0
+
+
+class _LetterStart(_Marker):
+    """Invisible: marks which letter the following pages belong to."""
 
     def draw(self) -> None:
         batch = self.batch
@@ -218,16 +222,8 @@ class _LetterStart(BaseFlowable):  # type: ignore[misc]
         batch.current = self.index
 
 
-class _LetterDone(BaseFlowable):  # type: ignore[misc]
+class _LetterDone(_Marker):
     """Invisible: reports progress once a letter is laid out."""
-
-    def __init__(self, batch: _Batch, index: int) -> None:
-        super().__init__()
-        self.batch = batch
-        self.index = index
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return 0.0, 0.0
 
     def draw(self) -> None:
         if self.batch.progress is not None:

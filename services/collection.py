@@ -39,6 +39,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 import holidays
 from sqlalchemy import and_, exists, func, select
@@ -460,6 +461,31 @@ def _settle_pending_of(
         )
 
 
+def _customer_changed(
+    session: Session,
+    customer: Customer,
+    *,
+    action: str,
+    operator: Operator,
+    at: datetime,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    """Stamp the customer as updated at ``at``, with the audit entry that records the change."""
+    customer.updated_at = at
+    audit.record(
+        session,
+        at=at,
+        user_id=operator.id,
+        action=action,
+        entity="customer",
+        entity_id=customer.id,
+        customer_id=customer.id,
+        before=before,
+        after=after,
+    )
+
+
 def _add_audited(
     session: Session,
     row: ContactAttempt | PromiseToPay,
@@ -469,7 +495,7 @@ def _add_audited(
     customer_id: int,
     operator: Operator,
     now: datetime,
-    after: dict[str, object],
+    after: dict[str, Any],
 ) -> None:
     """Add a new row and flush it (for its id), with the audit entry that records its creation."""
     session.add(row)
@@ -583,15 +609,12 @@ def _pause(
         reason = reason[: _REASON_MAX - 1] + "…"
     customer.collection_paused_since = now.date()
     customer.collection_paused_reason = reason
-    customer.updated_at = now
-    audit.record(
+    _customer_changed(
         session,
-        at=now,
-        user_id=operator.id,
+        customer,
         action="collection.pause",
-        entity="customer",
-        entity_id=customer.id,
-        customer_id=customer.id,
+        operator=operator,
+        at=now,
         before={"collection_paused_since": None, "collection_paused_reason": None},
         after={
             "collection_paused_since": customer.collection_paused_since,
@@ -797,15 +820,12 @@ def resume_collection(
     }
     customer.collection_paused_since = None
     customer.collection_paused_reason = None
-    customer.updated_at = now
-    audit.record(
+    _customer_changed(
         session,
-        at=now,
-        user_id=operator.id,
+        customer,
         action="collection.resume",
-        entity="customer",
-        entity_id=customer_id,
-        customer_id=customer_id,
+        operator=operator,
+        at=now,
         before=before,
         after={"collection_paused_since": None, "note": text},
     )
@@ -939,15 +959,12 @@ def mark_reported(
     after_day = max(oldest, customer.bureau_removed_on or oldest)
     earliest = min(day for day in notices if after_day < day <= today)
     customer.bureau_reported_on = today
-    customer.updated_at = now or datetime.combine(today, time())
-    audit.record(
+    _customer_changed(
         session,
-        at=now or datetime.combine(today, time()),
-        user_id=operator.id,
+        customer,
         action="bureau.report",
-        entity="customer",
-        entity_id=customer_id,
-        customer_id=customer_id,
+        operator=operator,
+        at=now or datetime.combine(today, time()),
         before={"bureau_reported_on": None},
         after={
             "bureau_reported_on": today,
@@ -1070,15 +1087,12 @@ def mark_removed(
     deadline = add_business_days(paid_on, REMOVAL_BUSINESS_DAYS) if paid_on else None
     customer.bureau_reported_on = None
     customer.bureau_removed_on = today
-    customer.updated_at = now or datetime.combine(today, time())
-    audit.record(
+    _customer_changed(
         session,
-        at=now or datetime.combine(today, time()),
-        user_id=operator.id,
+        customer,
         action="bureau.remove",
-        entity="customer",
-        entity_id=customer_id,
-        customer_id=customer_id,
+        operator=operator,
+        at=now or datetime.combine(today, time()),
         before={"bureau_reported_on": reported_on, "bureau_removed_on": removed_before},
         after={
             "bureau_removed_on": today,

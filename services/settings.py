@@ -206,6 +206,36 @@ class BankAgreement:
         return bool(self.bank_code.strip() and self.agreement_code.strip())
 
 
+# What happens to the discount when an agreement is broken; the agreement keeps the clause it was
+# signed with (``Agreement.breach_clause``), so a later change here never rewrites a signed deal.
+LOSE_DISCOUNT = "lose_discount"
+KEEP_DISCOUNT = "keep_discount"
+BREACH_CLAUSES: dict[str, str] = {
+    LOSE_DISCOUNT: "Perde o desconto: a parte do desconto proporcional ao que falta pagar volta a "
+    "ser devida",
+    KEEP_DISCOUNT: "Mantém o desconto: só o saldo do acordo continua a ser cobrado",
+}
+
+
+@dataclass(frozen=True)
+class AgreementPolicy:
+    """Limits of a renegotiation without the owner's override, the breach rule and write-offs.
+
+    ``breach_days``: an agreement is broken when one of its installments is more than this many
+    days late. ``write_off_below`` / ``write_off_silent_days``: a debt under this amount whose
+    customer has not answered for this many days is suggested for write-off (baixa por perda).
+    """
+
+    max_discount_charges_pct: Decimal = Decimal("100")
+    max_discount_principal_pct: Decimal = Decimal("10")
+    max_installments: int = 12
+    min_installment: Decimal = Decimal("20.00")
+    breach_days: int = 30
+    breach_clause: str = LOSE_DISCOUNT
+    write_off_below: Decimal = Decimal("100.00")
+    write_off_silent_days: int = 180
+
+
 @dataclass(frozen=True)
 class ShopSettings:
     identity: ShopIdentity = ShopIdentity()
@@ -215,6 +245,7 @@ class ShopSettings:
     cadence: CadencePolicy = CadencePolicy()
     pix: PixSettings = PixSettings()
     bank: BankAgreement = BankAgreement()
+    agreements: AgreementPolicy = AgreementPolicy()
 
 
 SECTIONS: dict[str, type[Any]] = {
@@ -225,6 +256,7 @@ SECTIONS: dict[str, type[Any]] = {
     "cadence": CadencePolicy,
     "pix": PixSettings,
     "bank": BankAgreement,
+    "agreements": AgreementPolicy,
 }
 
 # --- JSON encoding -----------------------------------------------------------------------------
@@ -619,6 +651,46 @@ def _validate_bank(v: BankAgreement) -> BankAgreement:
     return dataclasses.replace(v, bank_code=code)
 
 
+def _validate_agreements(v: AgreementPolicy) -> AgreementPolicy:
+    errors: list[FieldError] = []
+    if not Decimal(0) <= v.max_discount_charges_pct <= Decimal(100):
+        errors.append(
+            FieldError(
+                "max_discount_charges_pct", "Desconto na multa e nos juros entre 0 % e 100 %."
+            )
+        )
+    if not Decimal(0) <= v.max_discount_principal_pct <= Decimal(100):
+        errors.append(
+            FieldError(
+                "max_discount_principal_pct", "Desconto no valor principal entre 0 % e 100 %."
+            )
+        )
+    if not 1 <= v.max_installments <= 120:
+        errors.append(FieldError("max_installments", "Entre 1 e 120 parcelas."))
+    if v.min_installment < 0:
+        errors.append(FieldError("min_installment", "A parcela mínima não pode ser negativa."))
+    if not 1 <= v.breach_days <= 365:
+        errors.append(FieldError("breach_days", "O acordo é rompido com atraso de 1 a 365 dias."))
+    if v.breach_clause not in BREACH_CLAUSES:
+        errors.append(FieldError("breach_clause", "Escolha o que acontece com o desconto."))
+    if v.write_off_below < 0:
+        errors.append(FieldError("write_off_below", "O valor não pode ser negativo."))
+    if not 30 <= v.write_off_silent_days <= 3650:
+        errors.append(FieldError("write_off_silent_days", "Entre 30 e 3.650 dias sem resposta."))
+    for name in (
+        "max_discount_charges_pct",
+        "max_discount_principal_pct",
+        "min_installment",
+        "write_off_below",
+    ):
+        value: Decimal = getattr(v, name)
+        if value != value.quantize(Decimal("0.01")):
+            errors.append(FieldError(name, "Use no máximo duas casas decimais."))
+    if errors:
+        raise ValidationErrors(errors)
+    return v
+
+
 _VALIDATORS: dict[str, Any] = {
     "identity": _validate_identity,
     "policy": _validate_policy,
@@ -627,6 +699,7 @@ _VALIDATORS: dict[str, Any] = {
     "cadence": _validate_cadence,
     "pix": _validate_pix,
     "bank": _validate_bank,
+    "agreements": _validate_agreements,
 }
 
 # --- load / save -------------------------------------------------------------------------------

@@ -571,3 +571,118 @@ def test_wrong_city_holidays_are_refused(db: Database, now: datetime) -> None:
     assert refused(db, "contact", twice, now) == {"local_holidays": "Feriado repetido em 19/06."}
     leap = ContactPolicy(local_holidays=(LocalHoliday("Todo 29/02", 2, 29),))
     assert save(db, "contact", leap, now) == leap
+
+
+# --- acordos (issue 6) ---------------------------------------------------------------------------
+
+
+def test_agreement_limits_default_to_the_issues_values(db: Database) -> None:
+    from services.settings import KEEP_DISCOUNT, LOSE_DISCOUNT, AgreementPolicy
+
+    policy = load(db).agreements
+    assert policy == AgreementPolicy()
+    assert policy.max_discount_charges_pct == Decimal("100")
+    assert policy.max_discount_principal_pct == Decimal("10")
+    assert policy.max_installments == 12
+    assert policy.min_installment == Decimal("20.00")
+    assert policy.breach_days == 30
+    assert policy.breach_clause == LOSE_DISCOUNT != KEEP_DISCOUNT
+    assert policy.write_off_below == Decimal("100.00")
+    assert policy.write_off_silent_days == 180
+
+
+def test_agreement_limits_round_trip_and_are_audited(db: Database, now: datetime) -> None:
+    from services.settings import KEEP_DISCOUNT, AgreementPolicy
+
+    policy = AgreementPolicy(
+        max_discount_charges_pct=Decimal("50.5"),
+        max_discount_principal_pct=Decimal("0"),
+        max_installments=24,
+        min_installment=Decimal("35.00"),
+        breach_days=45,
+        breach_clause=KEEP_DISCOUNT,
+        write_off_below=Decimal("250.00"),
+        write_off_silent_days=365,
+    )
+    assert save(db, "agreements", policy, now) == policy
+    assert load(db).agreements == policy
+    with db.unit_of_work() as uow:
+        row = uow.session.get(Setting, "agreements")
+        assert row is not None
+        assert row.value["max_discount_charges_pct"] == "50.5"
+        assert row.value["breach_clause"] == "keep_discount"
+        event = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "settings.update")
+        ).one()
+        assert event.after == {"section": "agreements", "value": row.value}
+        assert audit.verify(uow.session).ok
+
+
+def test_every_wrong_agreement_limit_is_named_at_once(db: Database, now: datetime) -> None:
+    from services.settings import AgreementPolicy
+
+    errors = refused(
+        db,
+        "agreements",
+        AgreementPolicy(
+            max_discount_charges_pct=Decimal("120"),
+            max_discount_principal_pct=Decimal("-1"),
+            max_installments=0,
+            min_installment=Decimal("19.999"),
+            breach_days=0,
+            breach_clause="perdoa_tudo",
+            write_off_below=Decimal("-5.00"),
+            write_off_silent_days=10,
+        ),
+        now,
+    )
+    assert errors == {
+        "max_discount_charges_pct": "Desconto na multa e nos juros entre 0 % e 100 %.",
+        "max_discount_principal_pct": "Desconto no valor principal entre 0 % e 100 %.",
+        "max_installments": "Entre 1 e 120 parcelas.",
+        "min_installment": "Use no máximo duas casas decimais.",
+        "breach_days": "O acordo é rompido com atraso de 1 a 365 dias.",
+        "breach_clause": "Escolha o que acontece com o desconto.",
+        "write_off_below": "O valor não pode ser negativo.",
+        "write_off_silent_days": "Entre 30 e 3.650 dias sem resposta.",
+    }
+    assert load(db).agreements == settings_service.AgreementPolicy()
+
+
+def test_a_cashier_cannot_change_the_agreement_limits(db: Database, now: datetime) -> None:
+    from models import Role
+    from services import users
+    from services.settings import AgreementPolicy
+    from services.users import NotAllowed
+
+    with db.unit_of_work(write=True) as uow:
+        owner = users.create_user(
+            uow.session,
+            username="dona",
+            full_name="Dona",
+            role=Role.OWNER,
+            password="segredo1",
+            now=now,
+            created_by=None,
+        )
+        cashier = users.create_user(
+            uow.session,
+            username="caixa",
+            full_name="Caixa",
+            role=Role.CASHIER,
+            password="segredo2",
+            now=now,
+            created_by=owner.id,
+        )
+        with pytest.raises(NotAllowed, match="Somente o dono"):
+            settings_service.save_section(
+                uow.session,
+                "agreements",
+                AgreementPolicy(max_discount_principal_pct=Decimal("100")),
+                user_id=cashier.id,
+                now=now,
+            )
+        settings_service.save_section(
+            uow.session, "agreements", AgreementPolicy(breach_days=60), user_id=owner.id, now=now
+        )
+        assert settings_service.load(uow.session).agreements.breach_days == 60

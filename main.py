@@ -78,7 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     printing = sub.add_parser(
         "print",
-        help="gera o PDF de um carnê, boleto, recibo, demonstrativo ou fechamento de caixa",
+        help=(
+            "gera o PDF de um carnê, boleto, recibo, demonstrativo, fechamento de caixa ou "
+            "termo de acordo"
+        ),
         description="Gera um documento em PDF a partir do banco de dados.",
     )
     docs = printing.add_subparsers(dest="document", metavar="DOCUMENTO", required=True)
@@ -105,7 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--session", type=_positive, required=True, metavar="ID", help="nº do caixa"
     )
     closing.add_argument("--a4", action="store_true", help="folha A4 em vez de bobina de 80 mm")
-    for doc in (carne, slip, receipt, disclosure, closing):
+    agreement = docs.add_parser(
+        "agreement", help="termo de acordo e confissão de dívida (ou, com --carne, o novo carnê)"
+    )
+    agreement.add_argument(
+        "--agreement", type=_positive, required=True, metavar="ID", help="nº do acordo"
+    )
+    agreement.add_argument(
+        "--carne", action="store_true", help="o carnê das parcelas do acordo em vez do termo"
+    )
+    for doc in (carne, slip, receipt, disclosure, closing, agreement):
         _add_db_options(doc)
         doc.add_argument("--out", required=True, metavar="ARQUIVO", help="PDF a gravar")
         doc.add_argument(
@@ -213,12 +225,15 @@ def _cmd_print(args: argparse.Namespace) -> int:
     database, _location = _open_database(args)
     dbmod.check_not_newer(database)
     kinds = {"cash": "cash_closing"}
+    if getattr(args, "carne", False):
+        kinds["agreement"] = "agreement_carne"
     record = {
         "carne": "sale",
         "slip": "installment",
         "receipt": "payment",
         "disclosure": "sale",
         "cash": "session",
+        "agreement": "agreement",
     }[args.document]
     job = PrintJob(
         kind=kinds.get(args.document, args.document),

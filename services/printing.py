@@ -18,6 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
+    Agreement,
+    AuditEvent,
     CashSession,
     CreditSale,
     Customer,
@@ -54,6 +56,7 @@ from services.text import format_phone
 
 if TYPE_CHECKING:
     from services.db import Database
+    from services.documents.agreement import AgreementLetter
 
 METHOD_LABELS = {
     PaymentMethod.CASH: "Dinheiro",
@@ -210,6 +213,180 @@ def carne_for_sale(session: Session, sale_id: int, *, per_page: int = 3) -> Carn
         for i in open_installments
     )
     return Carne(shop=shop, payer=payer_for(customer), slips=slips, per_page=per_page)
+
+
+def carne_for_agreement(session: Session, agreement_id: int, *, per_page: int = 3) -> Carne:
+    """The new carnê of an agreement: one slip per open installment, numbered "A<id>-n/N"."""
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is None:
+        raise PrintRefused(f"Acordo nº {agreement_id} não encontrado.")
+    settings = settings_service.load(session)
+    shop = shop_for(settings)
+    customer = session.get(Customer, agreement.customer_id)
+    assert customer is not None
+    open_installments = [i for i in agreement.installments if i.status is InstallmentStatus.OPEN]
+    if not open_installments:
+        raise PrintRefused(f"O acordo nº {agreement_id} não tem parcelas em aberto para imprimir.")
+    slips = tuple(
+        _slip(
+            settings,
+            i,
+            sale_number=_origin_number(i),
+            document_date=agreement.agreed_on,
+            due=i.due_date,
+            amount=i.amount - i.principal_paid,
+        )
+        for i in open_installments
+    )
+    return Carne(shop=shop, payer=payer_for(customer), slips=slips, per_page=per_page)
+
+
+def _charges_discount(session: Session, agreement: Agreement) -> Decimal:
+    """The part of the discount granted on fees and interest (the rest is on the principal).
+
+    The row keeps one discount; ``services.agreements`` records the split in the audit entry of
+    the signing. Without that entry the discount counts against the charges first.
+    """
+    after = session.scalar(
+        select(AuditEvent.after)
+        .where(
+            AuditEvent.entity == "agreement",
+            AuditEvent.entity_id == agreement.id,
+            AuditEvent.action == "agreement.create",
+        )
+        .order_by(AuditEvent.id)
+        .limit(1)
+    )
+    charges = agreement.fees + agreement.interest
+    if isinstance(after, dict):
+        try:
+            on_charges = Decimal(str(after["charges_discount"]))
+            on_principal = Decimal(str(after["principal_discount"]))
+        except (KeyError, ArithmeticError):
+            pass
+        else:
+            if on_charges + on_principal == agreement.discount and 0 <= on_charges <= charges:
+                return on_charges
+    return min(agreement.discount, charges)
+
+
+def agreement_letter_for(session: Session, agreement_id: int, *, today: date) -> AgreementLetter:
+    """The Termo de Acordo e Confissão de Dívida of an agreement, as signed on ``agreed_on``.
+
+    The figures are the agreement's own (principal, fees, interest, discount, total). Per
+    replaced installment, fee and interest are recomputed as of ``agreed_on`` with today's
+    policy (less what was already paid of them); when those do not add up to what the agreement
+    stored (the policy changed since, or charges were negotiated as a whole) the letter prints
+    only the totals, never per-installment figures that disagree with them. The split of the
+    discount between charges and principal comes from the signing's audit entry. The down
+    payment is the agreement's installment 1 (``services.agreements``); a down payment kept
+    apart from the installments prints as "Entrada". The breach rule printed is
+    the one stored on the agreement at signing. ``today`` is accepted for symmetry with the
+    other documents: a reprint shows the agreement as signed, not updated.
+    """
+    from services.customers import charges_paid, installment_charges
+    from services.documents.agreement import AgreementLetter, NewInstallment, ReplacedInstallment
+
+    del today  # the letter is dated and computed as of the agreement, whenever reprinted
+    agreement = session.get(Agreement, agreement_id)
+    if agreement is None:
+        raise PrintRefused(f"Acordo nº {agreement_id} não encontrado.")
+    settings = settings_service.load(session)
+    shop = shop_for(settings)
+    customer = session.get(Customer, agreement.customer_id)
+    assert customer is not None
+    policy = settings.policy
+    rows = session.execute(
+        select(Installment, CreditSale.description)
+        .outerjoin(CreditSale, CreditSale.id == Installment.sale_id)
+        .where(Installment.renegotiated_into_id == agreement.id)
+        .order_by(Installment.due_date, Installment.id)
+    ).all()
+    if not rows:
+        raise PrintRefused(f"O acordo nº {agreement_id} não tem parcelas renegociadas.")
+    paid = charges_paid(session, [inst.id for inst, _ in rows])
+    zero = Decimal("0.00")
+    computed: list[tuple[Installment, str, Decimal, Decimal]] = []
+    for inst, description in rows:
+        fee_paid, interest_paid = paid.get(inst.id, (zero, zero))
+        fee, interest = installment_charges(
+            inst.amount - inst.principal_paid,
+            inst.due_date,
+            agreement.agreed_on,
+            policy,
+            fee_paid=fee_paid,
+            interest_paid=interest_paid,
+        )
+        computed.append((inst, description or "", fee, interest))
+    per_installment = (
+        sum((c[2] for c in computed), zero) == agreement.fees
+        and sum((c[3] for c in computed), zero) == agreement.interest
+    )
+    replaced = tuple(
+        ReplacedInstallment(
+            origin=_origin_number(inst),
+            number=inst.number,
+            count=inst.count,
+            due_date=inst.due_date,
+            amount=inst.amount,
+            open_principal=inst.amount - inst.principal_paid,
+            fee=fee if per_installment else None,
+            interest=interest if per_installment else None,
+            description=description.split(";")[0].strip(),
+        )
+        for inst, description, fee, interest in computed
+    )
+    # services.agreements: the down payment is the agreement's installment 1 (due on signing)
+    # and every signed installment counts them all; a breach under "lose_discount" may add one
+    # more installment later, which is not part of what was signed and is left out here.
+    new = list(agreement.installments)
+    down_in_schedule = (
+        agreement.down_payment > 0
+        and bool(new)
+        and new[0].count == agreement.installment_count + 1
+        and new[0].amount == agreement.down_payment
+    )
+    signed = agreement.installment_count + (1 if down_in_schedule else 0)
+    schedule = tuple(
+        NewInstallment(
+            number=i.number,
+            count=i.count,
+            due_date=i.due_date,
+            amount=i.amount,
+            is_down_payment=down_in_schedule and i.number == 1,
+        )
+        for i in new
+        if i.number <= signed
+    )
+    # Installments not yet due entered the agreement at present value (CDC art. 52 §2).
+    open_principal = sum((r.open_principal for r in replaced), zero)
+    rebate = max(zero, open_principal - agreement.principal)
+    discount_charges = _charges_discount(session, agreement)
+    rules = settings.agreements
+    identity = settings.identity
+    return AgreementLetter(
+        shop=shop,
+        debtor=payer_for(customer),
+        number=str(agreement.id),
+        agreed_on=agreement.agreed_on,
+        city="/".join(part for part in (identity.city, identity.uf) if part),
+        replaced=replaced,
+        principal=agreement.principal,
+        fees=agreement.fees,
+        interest=agreement.interest,
+        discount_charges=discount_charges,
+        discount_principal=agreement.discount - discount_charges,
+        total=agreement.total,
+        schedule=schedule,
+        late_fee_pct=policy.late_fee_pct,
+        monthly_interest_pct=policy.monthly_interest_pct,
+        down_payment=zero if down_in_schedule else agreement.down_payment,
+        down_payment_due=agreement.agreed_on,
+        monthly_rate_pct=agreement.monthly_rate,
+        breach_days=rules.breach_days,
+        breach_clause=agreement.breach_clause or rules.breach_clause,
+        rebate=rebate,
+    )
 
 
 def slip_for_installment(session: Session, installment_id: int, *, today: date) -> Carne:
@@ -395,7 +572,8 @@ def cash_closing_for_session(
 class PrintJob:
     """What the shell and the preview ask for: a kind of document and its record."""
 
-    kind: str  # "carne", "slip", "receipt", "disclosure", "cash_closing"
+    kind: str  # "carne", "slip", "receipt", "disclosure", "cash_closing", "agreement",
+    # "agreement_carne"
     record_id: int
     today: date
     receipt_size: str = "roll"  # "roll" (80 mm) or "a4", for receipts and cash closings
@@ -426,6 +604,14 @@ def render(session: Session, job: PrintJob) -> bytes:
 
         closing = cash_closing_for_session(session, job.record_id, printed_on=job.today)
         return render_cash_closing(closing, "a4" if job.receipt_size == "a4" else "roll")
+    if job.kind == "agreement":
+        from services.documents.agreement import render_agreement
+
+        return render_agreement(agreement_letter_for(session, job.record_id, today=job.today))
+    if job.kind == "agreement_carne":
+        from services.documents.slip import render_carne
+
+        return render_carne(carne_for_agreement(session, job.record_id, per_page=job.per_page))
     raise ValueError(f"unknown document kind: {job.kind}")
 
 

@@ -207,8 +207,11 @@ def test_the_days_list_exports_as_csv_and_xlsx(
     book = tmp_path / "inadimplentes.xlsx"
     with qtbot.waitSignal(dialog.listExported, timeout=TIMEOUT_MS):
         dialog.export_list(book)
-    sheet = openpyxl.load_workbook(book, read_only=True).active
-    assert sheet.max_row == len(rows) + 1
+    workbook = openpyxl.load_workbook(book, read_only=True)  # keeps the file open until closed
+    try:
+        assert workbook.active.max_row == len(rows) + 1
+    finally:
+        workbook.close()
 
 
 def test_the_page_closes_the_chosen_day(

@@ -360,8 +360,11 @@ def test_csv_and_xlsx_hold_the_rows_shown(qtbot: QtBot, page: OverduePage, tmp_p
     book_path = tmp_path / "lista.xlsx"
     with qtbot.waitSignal(page.listExported, timeout=10_000):
         page.export_xlsx(book_path)
-    sheet = openpyxl.load_workbook(book_path, read_only=True).active
-    values = list(sheet.iter_rows(values_only=True))
+    book = openpyxl.load_workbook(book_path, read_only=True)  # keeps the file open until closed
+    try:
+        values = list(book.active.iter_rows(values_only=True))
+    finally:
+        book.close()
     assert tuple(values[0]) == XLSX_HEADER
     assert [v[1] for v in values[1:]] == [r.name for r in shown]
 

@@ -258,3 +258,48 @@ def test_closing_today_settles_the_promises(qtbot: QtBot, owner_ctx: AppContext)
         stored = uow.session.get(PromiseToPay, promise_id)
         assert stored is not None
         assert (stored.status, stored.resolved_on) == (PromiseStatus.BROKEN, date(2026, 11, 21))
+
+
+def test_closing_today_follows_the_agreements(qtbot: QtBot, owner_ctx: AppContext) -> None:
+    from sqlalchemy import select
+
+    from models import Agreement, AgreementStatus, Installment, InstallmentStatus
+    from services import agreements
+    from services import settings as settings_service
+
+    db = owner_ctx.db
+    signed = datetime(2026, 9, 1, 10, 0)
+    with db.unit_of_work() as uow:
+        late = uow.session.scalars(
+            select(Installment)
+            .where(Installment.status == InstallmentStatus.OPEN)
+            .where(Installment.due_date < signed.date())
+            .order_by(Installment.id)
+        ).first()
+        assert late is not None
+        shop = settings_service.load(uow.session)
+        debt = agreements.debt_for(uow.session, late.customer_id, [late.id], on=signed.date())
+    # Two installments from 01/10: the first is 53 days late on 23/11, beyond the 30 allowed.
+    plan = agreements.simulate(
+        debt,
+        agreements.AgreementTerms(count=2, first_due=date(2026, 10, 1)),
+        shop.agreements,
+        collection_policy=shop.policy,
+    )
+    with db.unit_of_work(write=True) as uow:
+        agreement_id = agreements.confirm_agreement(
+            uow,
+            plan,
+            customer_id=debt.customer_id,
+            installment_ids=list(debt.installment_ids),
+            expected_versions=debt.versions,
+            operator=owner_ctx.operator,
+            owner=None,
+            now=signed,
+        )
+    _open(qtbot, owner_ctx, TODAY)
+    with db.unit_of_work() as uow:
+        stored = uow.session.get(Agreement, agreement_id)
+        assert stored is not None
+        # 31 days late, "more than 30", on 01/11.
+        assert (stored.status, stored.broken_on) == (AgreementStatus.BROKEN, date(2026, 11, 1))

@@ -38,7 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services import collection
+from services import agreements, collection
+from services import settings as settings_service
 from services.customers import METHOD_LABELS
 from services.day_close import DaySummary, day_summary
 from services.db import Database
@@ -364,10 +365,14 @@ class DayCloseDialog(QDialog):
 
         def job() -> DaySummary:
             if closing_today:
-                # Closing the day settles the promises: kept, or broken (it counts in the
-                # profile and puts the customer first in tomorrow's contacts).
+                # Closing the day settles the promises (kept, or broken: it counts in the
+                # profile and puts the customer first in tomorrow's contacts) and follows the
+                # agreements (fulfilled, or broken and back to collection).
                 with db.unit_of_work(write=True) as uow:
                     collection.settle_promises(uow, day, now=now)
+                with db.unit_of_work(write=True) as uow:
+                    policy = settings_service.load(uow.session).agreements
+                    agreements.review_agreements(uow, day, policy, now=now)
             with db.unit_of_work() as uow:
                 return day_summary(uow.session, day)
 

@@ -70,7 +70,7 @@ from services.sales import MAX_DAYS_TO_FIRST_DUE, first_due_for_day
 from services.settings import LOSE_DISCOUNT, AgreementPolicy, CollectionPolicy
 from services.slips import slip_code_for
 from services.users import NotAllowed, Operator, require_owner
-from services.validation import FieldError, ValidationErrors
+from services.validation import FieldError, Refused, ValidationErrors
 
 __all__ = [
     "ANSWERED_OUTCOMES",
@@ -120,7 +120,7 @@ _STATUS_WORDS = {
 }
 
 
-class AgreementRefused(ValueError):
+class AgreementRefused(Refused):
     """An agreement or write-off refused; the message is for the owner, in Portuguese."""
 
 

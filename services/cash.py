@@ -23,7 +23,7 @@ from models.payments import CashSession, Payment
 from services import audit
 from services.money import CENT, ensure_money
 from services.users import NotAllowed, Operator, require_owner
-from services.validation import FieldError
+from services.validation import FieldError, Refused
 
 __all__ = [
     "CashSessionError",
@@ -37,7 +37,7 @@ __all__ = [
 _ZERO = Decimal("0.00")
 
 
-class CashSessionError(ValueError):
+class CashSessionError(Refused):
     """A cash-session action refused; the message is for the cashier."""
 
 

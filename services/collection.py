@@ -72,6 +72,7 @@ from services.money import CENT, ensure_money, format_brl
 from services.payments import quote
 from services.plans import add_months
 from services.users import NotAllowed, Operator, require_owner
+from services.validation import Refused
 
 __all__ = [
     "BUREAU_NOTICE",
@@ -121,7 +122,7 @@ _NOTES_MAX = 2000
 _REASON_MAX = 200  # Customer.collection_paused_reason
 
 
-class CollectionRefused(ValueError):
+class CollectionRefused(Refused):
     """A collection action refused; the message says why, in Portuguese, for the operator."""
 
 

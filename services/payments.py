@@ -63,6 +63,7 @@ from services.db import UnitOfWork
 from services.money import CENT, ensure_money, format_brl
 from services.settings import CollectionPolicy
 from services.users import NotAllowed, Operator, require_owner
+from services.validation import Refused
 
 __all__ = [
     "CONFLICT_MESSAGE",
@@ -81,7 +82,7 @@ CONFLICT_MESSAGE = "Esta parcela foi paga em outro caixa agora há pouco; nada f
 _ZERO = Decimal("0.00")
 
 
-class PaymentRefused(ValueError):
+class PaymentRefused(Refused):
     """A payment or reversal refused; the message is for the cashier, in Portuguese."""
 
 

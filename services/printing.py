@@ -53,6 +53,7 @@ from services.plans import yearly_from_monthly
 from services.settings import BankAgreement, ShopSettings
 from services.slips import slip_code_for
 from services.text import format_phone
+from services.validation import Refused
 
 if TYPE_CHECKING:
     from services.db import Database
@@ -70,7 +71,7 @@ METHOD_LABELS = {
 BANKS = {"001": ("001-9", "Banco do Brasil"), "104": ("104-0", "Caixa Econômica Federal")}
 
 
-class PrintRefused(ValueError):
+class PrintRefused(Refused):
     """A document that must not be printed as things stand; the message says what to fix."""
 
 

@@ -101,6 +101,14 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass
+class Refused(ValueError):
+    """A use case said no, and why, in Portuguese words a person can act on.
+
+    The services' own refusals (a payment, a print, an agreement…) derive from it, so a screen
+    shows their message as it is.
+    """
+
+
 class FieldError(ValueError):
     field: str
     message: str

@@ -20,7 +20,7 @@ from services.bands import Band
 from services.db import DatabaseError
 from services.money import format_brl, parse_brl
 from services.users import AuthError
-from services.validation import FieldError, ValidationErrors
+from services.validation import FieldError, Refused, ValidationErrors
 
 log = logging.getLogger(__name__)
 
@@ -113,12 +113,8 @@ class BandChipDelegate(QStyledItemDelegate):
 
 def error_message(exc: BaseException) -> str:
     """What to tell a person about a failure, in Portuguese."""
-    if isinstance(exc, ValidationErrors | FieldError | AuthError | DatabaseError):
-        return str(exc)
-    from services.printing import PrintRefused
-
-    if isinstance(exc, PrintRefused):  # says what to fix, in Portuguese
-        return str(exc)
+    if isinstance(exc, ValidationErrors | FieldError | AuthError | DatabaseError | Refused):
+        return str(exc)  # says what to fix, in Portuguese
     from sqlalchemy.exc import IntegrityError, OperationalError
     from sqlalchemy.orm.exc import StaleDataError
 
@@ -139,8 +135,6 @@ def error_message(exc: BaseException) -> str:
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "Não foi possível") -> None:
-    from services.printing import PrintRefused
-
-    if not isinstance(exc, ValidationErrors | FieldError | AuthError | PrintRefused):
+    if not isinstance(exc, ValidationErrors | FieldError | AuthError | Refused):
         log.error("error shown to user: %r\n%s", exc, getattr(exc, "__traceback_text__", ""))
     QMessageBox.warning(parent, title, error_message(exc))

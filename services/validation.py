@@ -100,7 +100,6 @@ DDDS = frozenset(
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-@dataclass
 class Refused(ValueError):
     """A use case said no, and why, in Portuguese words a person can act on.
 
@@ -109,6 +108,7 @@ class Refused(ValueError):
     """
 
 
+@dataclass
 class FieldError(ValueError):
     field: str
     message: str

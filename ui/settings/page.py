@@ -22,6 +22,7 @@ from services import settings as settings_service
 from services.db import Database
 from services.settings import ShopIdentity, ShopSettings
 from ui.context import AppContext
+from ui.settings.agreements import AgreementsSection
 from ui.settings.cadence import CadenceSection
 from ui.settings.common import FORM_STYLE, SectionPage, failure_message, set_label_state
 from ui.settings.contact import ContactSection
@@ -41,7 +42,8 @@ def _load(db: Database) -> ShopSettings:
 
 
 class SettingsPage(QWidget):
-    """Configurações: Loja, Cobrança, Crédito, Contato, Régua de cobrança, Pix, Banco, Usuários."""
+    """Configurações: Loja, Cobrança, Crédito, Contato, Régua de cobrança, Acordos, Pix, Banco,
+    Usuários."""
 
     settingsLoaded = Signal(object)  # ShopSettings
     settingsSaved = Signal(str, object)  # section key, the value as stored
@@ -61,6 +63,7 @@ class SettingsPage(QWidget):
             CreditSection,
             ContactSection,
             CadenceSection,
+            AgreementsSection,
             PixSection,
             BankSection,
         ):

@@ -25,6 +25,7 @@ class MainWindow(QMainWindow):
         self.workspaces.setDocumentMode(True)
         self.setCentralWidget(self.workspaces)
 
+        from ui.agreements.workspace import AgreementsWorkspace
         from ui.counter.page import CounterPage
         from ui.customers.page import CustomersPage
         from ui.overdue.bureau import BureauTasksWidget
@@ -39,13 +40,16 @@ class MainWindow(QMainWindow):
         self.bureau_tasks = BureauTasksWidget(ctx, self.overdue_page)
         self.overdue_page.add_tab(self.contact_queue, "Contatos de amanhã")
         self.overdue_page.add_tab(self.bureau_tasks, "Negativação")
+        self.agreements = AgreementsWorkspace(ctx, self)
         self.settings_page = SettingsPage(ctx, self)
         self.workspaces.addTab(self.counter_page, "Caixa")
         self.workspaces.addTab(self.customers_page, "Clientes")
         self.workspaces.addTab(self.overdue_page, "Cobrança")
+        self.workspaces.addTab(self.agreements, "Acordos")
         self.workspaces.addTab(self.settings_page, "Configurações")
-        for source in (self.overdue_page, self.contact_queue, self.bureau_tasks):
+        for source in (self.overdue_page, self.contact_queue, self.bureau_tasks, self.agreements):
             source.customerRequested.connect(self.open_customer)
+        self.agreements.agreementConfirmed.connect(self._on_collection_changed)
         # What is recorded in one list shows in the others.
         self.contact_queue.contactRecorded.connect(self._on_collection_changed)
         self.bureau_tasks.customerReported.connect(self._on_collection_changed)
@@ -86,7 +90,7 @@ class MainWindow(QMainWindow):
         self.workspaces.setCurrentWidget(self.counter_page)
         self.counter_page.open_customer(customer_id)
 
-    def _on_collection_changed(self, _customer_id: int) -> None:
+    def _on_collection_changed(self, _changed_id: int) -> None:
         self.overdue_page.refresh()
         self.bureau_tasks.refresh()
 

@@ -284,6 +284,7 @@ def test_main_window_counter_tab_and_f2(qtbot: QtBot, cashier_ctx: AppContext) -
         "Caixa",
         "Clientes",
         "Cobrança",
+        "Acordos",
         "Configurações",
     ]
     window.activateWindow()

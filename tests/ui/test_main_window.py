@@ -27,12 +27,14 @@ def test_workspaces_and_status(qtbot: QtBot, ctx: AppContext, screenshot_dir: Pa
         "Caixa",
         "Clientes",
         "Cobrança",
+        "Acordos",
         "Configurações",
     ]
     assert tabs.widget(0).objectName() == "counterPage"
     assert tabs.widget(1).objectName() == "customersPage"
     assert tabs.widget(2).objectName() == "overduePage"
-    assert tabs.widget(3).objectName() == "settingsPage"
+    assert tabs.widget(3).objectName() == "agreementsWorkspace"
+    assert tabs.widget(4).objectName() == "settingsPage"
     qtbot.waitUntil(lambda: "Loja Teste Ltda" in window.windowTitle())
     user = window.findChild(QLabel, "statusUser")
     assert user is not None and user.text() == "Dona da Loja (Dono(a))"
@@ -91,3 +93,44 @@ def test_the_collection_workspace_opens_a_customer_at_the_counter(
     tabs.setCurrentIndex(1)
     qtbot.wait(100)
     window.grab().save(str(screenshot_dir / "cobranca-contatos-window.png"))
+
+
+def test_the_agreements_workspace_renegotiates_a_late_customer(
+    qtbot: QtBot, db: Database, screenshot_dir: Path
+) -> None:
+    from datetime import date, datetime
+
+    from sqlalchemy import select
+
+    from models import Installment, InstallmentStatus
+    from services import demo
+    from tests.ui.conftest import operator_ctx
+
+    demo.generate(db, customers=40, sales=90, today=date(2026, 11, 23), seed=5)
+    ctx = operator_ctx(db, "dono", datetime(2026, 11, 23, 15, 0))
+    with db.unit_of_work() as uow:
+        late = uow.session.scalars(
+            select(Installment.customer_id)
+            .where(Installment.status == InstallmentStatus.OPEN)
+            .where(Installment.due_date < date(2026, 11, 1))
+            .order_by(Installment.customer_id)
+        ).first()
+    assert late is not None
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    workspace = window.agreements
+    tabs = workspace.findChild(QTabWidget, "agreementsTabs")
+    assert tabs is not None
+    assert [tabs.tabText(i) for i in range(tabs.count())] == [
+        "Renegociar",
+        "Acordos",
+        "Baixa por perda",
+    ]
+    window.workspaces.setCurrentWidget(workspace)
+    with qtbot.waitSignal(workspace.page.debtUpdated, timeout=20_000):
+        workspace.renegotiate(late)
+    qtbot.wait(200)
+    window.grab().save(str(screenshot_dir / "acordos-window.png"))

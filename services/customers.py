@@ -1070,6 +1070,34 @@ class PromiseLine:
     operator: str = ""
 
 
+AGREEMENT_LABELS: dict[AgreementStatus, str] = {
+    AgreementStatus.ACTIVE: "ativo",
+    AgreementStatus.FULFILLED: "cumprido",
+    AgreementStatus.BROKEN: "rompido",
+    AgreementStatus.CANCELLED: "cancelado",
+}
+
+
+@dataclass(frozen=True)
+class AgreementLine:
+    """One of the customer's renegotiation agreements, for the panel."""
+
+    agreement_id: int
+    agreed_on: date
+    status: AgreementStatus
+    total: Decimal
+    ended_on: date | None  # fulfilled or broken on
+
+    @property
+    def text(self) -> str:
+        label = AGREEMENT_LABELS[self.status]
+        when = f" em {self.ended_on:%d/%m/%Y}" if self.ended_on else ""
+        return (
+            f"nº {self.agreement_id} de {self.agreed_on:%d/%m/%Y}, {format_brl(self.total)} — "
+            f"{label}{when}"
+        )
+
+
 @dataclass(frozen=True)
 class AuditLine:
     at: datetime
@@ -1109,6 +1137,7 @@ class CustomerDetail:
     collection_paused_since: date | None = None
     collection_paused_reason: str = ""
     bureau_removed_on: date | None = None  # removal asked after payment (STJ Súmula 548)
+    agreements: tuple[AgreementLine, ...] = ()  # newest first
 
     @property
     def overdue_count(self) -> int:
@@ -1391,6 +1420,21 @@ def customer_detail(
         collection_paused_since=c.collection_paused_since,
         collection_paused_reason=c.collection_paused_reason or "",
         bureau_removed_on=c.bureau_removed_on,
+        agreements=tuple(
+            AgreementLine(
+                a.id,
+                a.agreed_on,
+                a.status,
+                a.total,
+                a.broken_on if a.status is AgreementStatus.BROKEN else a.fulfilled_on,
+            )
+            for a in session.scalars(
+                select(Agreement)
+                .where(Agreement.customer_id == customer_id)
+                .order_by(Agreement.agreed_on.desc(), Agreement.id.desc())
+                .limit(5)
+            )
+        ),
         anonymized=c.anonymized_at is not None,
         band=band,
         history=history,

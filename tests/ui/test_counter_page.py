@@ -450,3 +450,39 @@ def test_a_contact_and_the_end_of_a_pause_are_recorded_from_the_panel(
             select(ContactAttempt.root_cause).where(ContactAttempt.customer_id == customer.id)
         ).all()
         assert RootCause.DISPUTE in kinds
+
+
+def test_the_panel_shows_the_customers_agreement(qtbot: QtBot, cashier_ctx: AppContext) -> None:
+    from services import agreements
+    from services import settings as settings_service
+    from tests.ui.conftest import operator_ctx
+
+    db = cashier_ctx.db
+    inst = _overdue(db)
+    owner = operator_ctx(db, "dono", NOW).operator
+    with db.unit_of_work() as uow:
+        shop = settings_service.load(uow.session)
+        debt = agreements.debt_for(uow.session, inst.customer_id, [inst.id], on=TODAY)
+    plan = agreements.simulate(
+        debt, agreements.AgreementTerms(count=2), shop.agreements, collection_policy=shop.policy
+    )
+    with db.unit_of_work(write=True) as uow:
+        agreement_id = agreements.confirm_agreement(
+            uow,
+            plan,
+            customer_id=debt.customer_id,
+            installment_ids=list(debt.installment_ids),
+            expected_versions=debt.versions,
+            operator=owner,
+            owner=None,
+            now=NOW,
+        )
+    page = _page(qtbot, cashier_ctx)
+    with qtbot.waitSignal(page.detail.detailLoaded, timeout=5000):
+        page.open_customer(inst.customer_id)
+    text = page.detail.collection_info.text().replace("\u00a0", " ")
+    assert f"<b>Acordo:</b> nº {agreement_id} de 23/11/2026" in text
+    assert "— ativo" in text
+    # The renegotiated installment is gone; the agreement's two are open.
+    origins = [r.origin for r in page.detail.installments_model.rows()]
+    assert sum(1 for o in origins if "acordo" in o.lower()) == 2

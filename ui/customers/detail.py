@@ -93,6 +93,9 @@ def collection_lines(d: CustomerDetail, today: date) -> list[str]:
             f"<b>Negativação retirada</b> em {format_date(d.bureau_removed_on)} (pedido de baixa "
             "após o pagamento)"
         )
+    if d.agreements:
+        shown = "; ".join(html.escape(line.text) for line in d.agreements[:2])
+        lines.append(f"<b>Acordo{'s' if len(d.agreements) > 1 else ''}:</b> {shown}")
     if d.promises:
         promise = d.promises[0]  # newest first
         status = promise.status.lower()

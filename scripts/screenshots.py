@@ -122,6 +122,16 @@ def main() -> int:
     settle(app, 1.0)
     window.grab().save(str(OUT / "contatos.png"))
 
+    # Acordos: the simulator over the same late customer's debt.
+    agreements = window.agreements
+    window.workspaces.setCurrentWidget(agreements)
+    debts: list[bool] = []
+    agreements.page.debtUpdated.connect(lambda: debts.append(True))
+    agreements.renegotiate(late_customer)
+    wait_until(app, lambda: bool(debts), timeout=30)
+    settle(app, 1.0)
+    window.grab().save(str(OUT / "acordos.png"))
+
     window.workspaces.setCurrentWidget(window.settings_page)
     settle(app)
     window.settings_page.show_section("policy")

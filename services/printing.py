@@ -195,25 +195,14 @@ def carne_for_sale(session: Session, sale_id: int, *, per_page: int = 3) -> Carn
     sale = session.get(CreditSale, sale_id)
     if sale is None:
         raise PrintRefused(f"Venda nº {sale_id} não encontrada.")
-    settings = settings_service.load(session)
-    shop = shop_for(settings)
-    customer = session.get(Customer, sale.customer_id)
-    assert customer is not None
-    open_installments = [i for i in sale.installments if i.status is InstallmentStatus.OPEN]
-    if not open_installments:
-        raise PrintRefused(f"A venda nº {sale_id} não tem parcelas em aberto para imprimir.")
-    slips = tuple(
-        _slip(
-            settings,
-            i,
-            sale_number=str(sale.id),
-            document_date=sale.sold_on,
-            due=i.due_date,
-            amount=i.amount - i.principal_paid,
-        )
-        for i in open_installments
+    return _carne(
+        session,
+        sale.customer_id,
+        sale.installments,
+        document_date=sale.sold_on,
+        nothing_open=f"A venda nº {sale_id} não tem parcelas em aberto para imprimir.",
+        per_page=per_page,
     )
-    return Carne(shop=shop, payer=payer_for(customer), slips=slips, per_page=per_page)
 
 
 def carne_for_agreement(session: Session, agreement_id: int, *, per_page: int = 3) -> Carne:
@@ -221,19 +210,39 @@ def carne_for_agreement(session: Session, agreement_id: int, *, per_page: int = 
     agreement = session.get(Agreement, agreement_id)
     if agreement is None:
         raise PrintRefused(f"Acordo nº {agreement_id} não encontrado.")
+    return _carne(
+        session,
+        agreement.customer_id,
+        agreement.installments,
+        document_date=agreement.agreed_on,
+        nothing_open=f"O acordo nº {agreement_id} não tem parcelas em aberto para imprimir.",
+        per_page=per_page,
+    )
+
+
+def _carne(
+    session: Session,
+    customer_id: int,
+    installments: Sequence[Installment],
+    *,
+    document_date: date,
+    nothing_open: str,
+    per_page: int,
+) -> Carne:
+    """One slip per installment still open, numbered by its origin (sale or "A<agreement>")."""
     settings = settings_service.load(session)
     shop = shop_for(settings)
-    customer = session.get(Customer, agreement.customer_id)
+    customer = session.get(Customer, customer_id)
     assert customer is not None
-    open_installments = [i for i in agreement.installments if i.status is InstallmentStatus.OPEN]
+    open_installments = [i for i in installments if i.status is InstallmentStatus.OPEN]
     if not open_installments:
-        raise PrintRefused(f"O acordo nº {agreement_id} não tem parcelas em aberto para imprimir.")
+        raise PrintRefused(nothing_open)
     slips = tuple(
         _slip(
             settings,
             i,
             sale_number=_origin_number(i),
-            document_date=agreement.agreed_on,
+            document_date=document_date,
             due=i.due_date,
             amount=i.amount - i.principal_paid,
         )

@@ -32,25 +32,18 @@ def _money(value: Any) -> str:
     return format_brl(value)
 
 
-class DebtModel(QAbstractTableModel):
-    """The customer's open installments updated to a date; the first column is a checkbox.
+class CheckableDebtModel(QAbstractTableModel):
+    """Open installments updated to a date, with a checkbox in the first column.
 
-    ``checkedChanged`` fires when a person ticks or unticks a row (not on ``set_lines``).
+    Subclasses name the columns (``HEADERS``, ``_ALIGN``) and say what a cell shows
+    (``_text``, ``_tooltip``, ``_alert``). ``checkedChanged`` fires when a row is ticked or
+    unticked (not on ``set_lines``).
     """
 
     checkedChanged = Signal()
 
-    HEADERS = (
-        "Parcela",
-        "Origem",
-        "Vencimento",
-        "Atraso",
-        "Principal",
-        "Multa",
-        "Juros",
-        "Total",
-    )
-    _ALIGN = (LEFT, LEFT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT)
+    HEADERS: tuple[str, ...] = ()
+    _ALIGN: tuple[Qt.AlignmentFlag, ...] = ()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,17 +62,28 @@ class DebtModel(QAbstractTableModel):
     def lines(self) -> list[DebtLine]:
         return list(self._lines)
 
+    def checked_lines(self) -> list[DebtLine]:
+        """The ticked lines, oldest due first (the table's order)."""
+        return [ln for ln in self._lines if ln.installment_id in self._checked]
+
     def checked_ids(self) -> list[int]:
         """The ticked installments, oldest due first (the table's order)."""
-        return [ln.installment_id for ln in self._lines if ln.installment_id in self._checked]
+        return [ln.installment_id for ln in self.checked_lines()]
 
-    def set_checked(self, installment_id: int, checked: bool) -> None:
-        row = next(
-            (i for i, ln in enumerate(self._lines) if ln.installment_id == installment_id), None
-        )
-        if row is not None:
-            state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-            self.setData(self.index(row, 0), state, CHECK)
+    def set_row_checked(self, row: int, checked: bool) -> None:
+        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        self.setData(self.index(row, 0), state, CHECK)
+
+    # --- what a cell shows -------------------------------------------------------------------
+
+    def _text(self, line: DebtLine, column: int) -> str:
+        raise NotImplementedError
+
+    def _tooltip(self, line: DebtLine, column: int) -> str | None:
+        return None
+
+    def _alert(self, line: DebtLine, column: int) -> bool:
+        return False
 
     # --- Qt --------------------------------------------------------------------------------
 
@@ -88,18 +92,6 @@ class DebtModel(QAbstractTableModel):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
-
-    def _text(self, line: DebtLine, column: int) -> str:
-        if column == 0:
-            return f"{line.number}/{line.count}"
-        if column == 1:
-            return line.origin
-        if column == 2:
-            return format_date(line.due_date)
-        if column == 3:
-            return describe_days_late(line.days_late) or "a vencer"
-        values = (line.principal, line.fee, line.interest, line.total)
-        return _money(values[column - 4])
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._lines):
@@ -113,17 +105,10 @@ class DebtModel(QAbstractTableModel):
             return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
         if role == ALIGN:
             return self._ALIGN[column]
-        if role == FOREGROUND and column in (2, 3) and line.days_late > 0:
+        if role == FOREGROUND and self._alert(line, column):
             return ALERT
         if role == TOOLTIP:
-            if column == 4 and line.rebate:
-                return (
-                    f"A vencer: {_money(line.open_principal)} menos {_money(line.rebate)} de "
-                    "juros que não correram (CDC art. 52 §2)"
-                )
-            if column == 1:
-                return line.origin
-            return None
+            return self._tooltip(line, column)
         if role == ID_ROLE:
             return line.installment_id
         return None
@@ -164,6 +149,54 @@ class DebtModel(QAbstractTableModel):
         if index.column() == 0:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
+
+
+class DebtModel(CheckableDebtModel):
+    """The customer's open installments updated to a date, with fee and interest apart."""
+
+    HEADERS = (
+        "Parcela",
+        "Origem",
+        "Vencimento",
+        "Atraso",
+        "Principal",
+        "Multa",
+        "Juros",
+        "Total",
+    )
+    _ALIGN = (LEFT, LEFT, CENTER, RIGHT, RIGHT, RIGHT, RIGHT, RIGHT)
+
+    def set_checked(self, installment_id: int, checked: bool) -> None:
+        row = next(
+            (i for i, ln in enumerate(self._lines) if ln.installment_id == installment_id), None
+        )
+        if row is not None:
+            self.set_row_checked(row, checked)
+
+    def _text(self, line: DebtLine, column: int) -> str:
+        if column == 0:
+            return f"{line.number}/{line.count}"
+        if column == 1:
+            return line.origin
+        if column == 2:
+            return format_date(line.due_date)
+        if column == 3:
+            return describe_days_late(line.days_late) or "a vencer"
+        values = (line.principal, line.fee, line.interest, line.total)
+        return _money(values[column - 4])
+
+    def _tooltip(self, line: DebtLine, column: int) -> str | None:
+        if column == 4 and line.rebate:
+            return (
+                f"A vencer: {_money(line.open_principal)} menos {_money(line.rebate)} de "
+                "juros que não correram (CDC art. 52 §2)"
+            )
+        if column == 1:
+            return line.origin
+        return None
+
+    def _alert(self, line: DebtLine, column: int) -> bool:
+        return column in (2, 3) and line.days_late > 0
 
 
 class ScheduleModel(QAbstractTableModel):

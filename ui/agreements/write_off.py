@@ -9,12 +9,12 @@ customers ``write_off_suggestions`` points at (small and silent, or prescribed),
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelection, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -33,18 +33,14 @@ from services.customers import customer_input
 from services.db import Database
 from services.money import format_brl
 from services.users import Operator
+from ui.agreements.models import CheckableDebtModel
 from ui.auth import OwnerAuthorizationDialog
 from ui.context import AppContext
 from ui.customers.models import (
-    ALIGN,
     CENTER,
-    DISPLAY,
-    ID_ROLE,
     LEFT,
     RIGHT,
-    TOOLTIP,
     Column,
-    Index,
     RowsModel,
     describe_days_late,
     format_date,
@@ -53,7 +49,6 @@ from ui.reason_dialog import ReasonDialog
 from ui.tasks import run_in_background
 from ui.widgets import error_message
 
-CHECK = Qt.ItemDataRole.CheckStateRole
 _ZERO = Decimal("0.00")
 
 WRITE_OFF_STYLE = """
@@ -66,94 +61,35 @@ QLabel#reasonError, QLabel#writeOffError { color: #b3261e; }
 """
 
 
-class WriteOffModel(QAbstractTableModel):
+class WriteOffModel(CheckableDebtModel):
     """The open installments, each with a checkbox in its first column (all ticked at first)."""
 
-    checkedChanged = Signal()
+    HEADERS = ("Parcela", "Origem", "Vencimento", "Atraso", "Principal em aberto", "Total hoje")
+    _ALIGN = (CENTER, LEFT, CENTER, RIGHT, RIGHT, RIGHT)
 
-    columns = ("Parcela", "Origem", "Vencimento", "Atraso", "Principal em aberto", "Total hoje")
-    _ALIGNS = (CENTER, LEFT, CENTER, RIGHT, RIGHT, RIGHT)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.lines: list[DebtLine] = []
-        self.checked: set[int] = set()
-
-    def set_lines(self, lines: Sequence[DebtLine]) -> None:
-        self.beginResetModel()
-        self.lines = list(lines)
-        self.checked = {line.installment_id for line in self.lines}
-        self.endResetModel()
+    def set_lines(self, lines: Sequence[DebtLine], checked: Iterable[int] | None = None) -> None:
+        """Shows ``lines``, all ticked unless ``checked`` says which."""
+        ids = [line.installment_id for line in lines] if checked is None else checked
+        super().set_lines(lines, ids)
         self.checkedChanged.emit()
-
-    def checked_lines(self) -> list[DebtLine]:
-        return [line for line in self.lines if line.installment_id in self.checked]
 
     def set_checked(self, row: int, checked: bool) -> None:
-        self.setData(
-            self.index(row, 0),
-            (Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked).value,
-            CHECK,
-        )
+        self.set_row_checked(row, checked)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.lines)
+    def _text(self, line: DebtLine, column: int) -> str:
+        return (
+            f"{line.number}/{line.count}",
+            line.origin,
+            format_date(line.due_date),
+            describe_days_late(line.days_late),
+            format_brl(line.principal),
+            format_brl(line.total),
+        )[column]
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: Index, role: int = DISPLAY) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.lines):
-            return None
-        line, column = self.lines[index.row()], index.column()
-        if role == DISPLAY:
-            return (
-                f"{line.number}/{line.count}",
-                line.origin,
-                format_date(line.due_date),
-                describe_days_late(line.days_late),
-                format_brl(line.principal),
-                format_brl(line.total),
-            )[column]
-        if role == CHECK and column == 0:
-            checked = line.installment_id in self.checked
-            return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-        if role == ALIGN:
-            return self._ALIGNS[column]
-        if role == TOOLTIP and column == 5:
+    def _tooltip(self, line: DebtLine, column: int) -> str | None:
+        if column == 5:
             return f"Multa {format_brl(line.fee)} e juros {format_brl(line.interest)} até hoje."
-        if role == ID_ROLE:
-            return line.installment_id
         return None
-
-    def setData(self, index: Index, value: Any, role: int = CHECK) -> bool:
-        if role != CHECK or not index.isValid() or index.column() != 0:
-            return False
-        inst_id = self.lines[index.row()].installment_id
-        if Qt.CheckState(value) == Qt.CheckState.Checked:
-            self.checked.add(inst_id)
-        else:
-            self.checked.discard(inst_id)
-        self.dataChanged.emit(index, index, [CHECK])
-        self.checkedChanged.emit()
-        return True
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
-            return None
-        if role == DISPLAY:
-            return self.columns[section]
-        if role == ALIGN:
-            return self._ALIGNS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
-        if index.column() == 0:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,22 @@
-"""Field-level validation messages for forms: the message sits under the field it concerns."""
+"""Field-level validation messages for forms: the message sits under the field it concerns;
+and the "first due date or day of the month" choice of the sale and the agreement."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDateEdit,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from services.validation import FieldError, ValidationErrors
 
@@ -75,3 +89,61 @@ class FormErrors:
 
     def messages(self) -> dict[str, str]:
         return {k: r.error_label.text() for k, r in self.rows.items() if r.error_label.text()}
+
+
+class DueChoice(QWidget):
+    """When the installments fall due: from a first due date, or every month on a day.
+
+    ``by_date`` (ticked at first) goes with ``first_due``, ``by_day`` with ``day_of_month``
+    (disabled at first); ``due_mode`` groups the two radio buttons. Enabling the fields as the
+    choice changes is the caller's: it may depend on other fields. ``day_suffix`` is shown after
+    the day (e.g. "do mês").
+    """
+
+    def __init__(
+        self,
+        date_text: str,
+        parent: QWidget | None = None,
+        *,
+        day_suffix: str = "",
+        horizontal_spacing: int = 8,
+        vertical_spacing: int = -1,
+    ) -> None:
+        super().__init__(parent)
+        self.by_date = QRadioButton(date_text, self)
+        self.by_day = QRadioButton("Todo dia", self)
+        self.due_mode = QButtonGroup(self)
+        self.due_mode.addButton(self.by_date)
+        self.due_mode.addButton(self.by_day)
+        self.by_date.setChecked(True)
+        self.first_due = QDateEdit(self)
+        self.first_due.setCalendarPopup(True)
+        self.first_due.setDisplayFormat("dd/MM/yyyy")
+        self.day_of_month = QSpinBox(self)
+        self.day_of_month.setRange(1, 31)
+        self.day_of_month.setValue(10)
+        self.day_of_month.setEnabled(False)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(horizontal_spacing)
+        grid.setVerticalSpacing(vertical_spacing)
+        grid.addWidget(self.by_date, 0, 0)
+        grid.addWidget(self.first_due, 0, 1)
+        grid.addWidget(self.by_day, 1, 0)
+        if day_suffix:
+            day_box = QHBoxLayout()
+            day_box.setSpacing(6)
+            day_box.addWidget(self.day_of_month)
+            day_box.addWidget(QLabel(day_suffix, self))
+            day_box.addStretch(1)
+            grid.addLayout(day_box, 1, 1)
+        else:
+            grid.addWidget(self.day_of_month, 1, 1)
+        grid.setColumnStretch(1, 1)
+
+    def chosen(self) -> tuple[date | None, int | None]:
+        """``(first_due, None)`` or ``(None, day_of_month)``, as ticked."""
+        if self.by_day.isChecked():
+            return None, self.day_of_month.value()
+        first_due: date = self.first_due.date().toPython()  # type: ignore[assignment]
+        return first_due, None

@@ -14,18 +14,14 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
     QComboBox,
-    QDateEdit,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QRadioButton,
     QScrollArea,
     QSizePolicy,
     QSpinBox,
@@ -49,7 +45,7 @@ from services.settings import AgreementPolicy, CollectionPolicy
 from services.validation import FieldError, ValidationErrors
 from ui.agreements.models import ScheduleModel
 from ui.customers.detail import configure_table
-from ui.forms import FormErrors
+from ui.forms import DueChoice, FormErrors
 
 SIMULATE_DELAY_MS = 120
 UNIT_REAIS = "R$"
@@ -250,36 +246,17 @@ class AgreementSimulator(QWidget):
         rate_layout.addWidget(self.rate, 1)
         rate_layout.addWidget(QLabel("% ao mês", rate_row))
 
-        self.by_date = QRadioButton("Em", self)
+        due_row = DueChoice("Em", self, horizontal_spacing=6, vertical_spacing=3)
+        self.by_date, self.by_day, self.due_mode = due_row.by_date, due_row.by_day, due_row.due_mode
+        self.first_due, self.day_of_month = due_row.first_due, due_row.day_of_month
         self.by_date.setObjectName("agreementFirstDueRadio")
-        self.by_day = QRadioButton("Todo dia", self)
         self.by_day.setObjectName("agreementDayRadio")
-        self.due_mode = QButtonGroup(self)
-        self.due_mode.addButton(self.by_date)
-        self.due_mode.addButton(self.by_day)
-        self.by_date.setChecked(True)
-        self.first_due = QDateEdit(self)
         self.first_due.setObjectName("agreementFirstDueEdit")
-        self.first_due.setCalendarPopup(True)
-        self.first_due.setDisplayFormat("dd/MM/yyyy")
         self.first_due.setMinimumWidth(
             self.first_due.fontMetrics().horizontalAdvance("00/00/00000") + 44
         )
-        self.day_of_month = QSpinBox(self)
         self.day_of_month.setObjectName("agreementDaySpin")
-        self.day_of_month.setRange(1, 31)
-        self.day_of_month.setValue(10)
-        self.day_of_month.setEnabled(False)
-        due_row = QWidget(self)
-        due_grid = QGridLayout(due_row)
-        due_grid.setContentsMargins(0, 0, 0, 0)
-        due_grid.setHorizontalSpacing(6)
-        due_grid.setVerticalSpacing(3)
-        due_grid.addWidget(self.by_date, 0, 0)
-        due_grid.addWidget(self.first_due, 0, 1)
-        due_grid.addWidget(self.by_day, 1, 0)
-        due_grid.addWidget(self.day_of_month, 1, 1)
-        due_grid.setColumnStretch(1, 1)
+        self.due_row = due_row
 
         terms_box = QGroupBox("Condições", self)
         form = self._form()
@@ -504,10 +481,7 @@ class AgreementSimulator(QWidget):
         first_due: date | None = None
         day: int | None = None
         if count:
-            if self.by_day.isChecked():
-                day = self.day_of_month.value()
-            else:
-                first_due = self.first_due.date().toPython()  # type: ignore[assignment]
+            first_due, day = self.due_row.chosen()
         return AgreementTerms(
             count=count,
             down_payment=down,

@@ -15,19 +15,15 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QRadioButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -45,7 +41,7 @@ from services.validation import FieldError, ValidationErrors
 from ui.auth import OwnerAuthorizationDialog
 from ui.context import AppContext
 from ui.documents.actions import print_documents
-from ui.forms import FieldRow, FormErrors
+from ui.forms import DueChoice, FieldRow, FormErrors
 from ui.tasks import run_in_background
 from ui.widgets import MoneyEdit, error_message
 
@@ -208,40 +204,18 @@ class NewSaleDialog(QDialog):
         rate_layout.addWidget(self.rate, 1)
         rate_layout.addWidget(QLabel("% ao mês", rate_row))
 
-        self.by_date = QRadioButton("Data do 1º vencimento", self)
+        due_row = DueChoice("Data do 1º vencimento", self, day_suffix="do mês")
+        self.by_date, self.by_day, self.due_mode = due_row.by_date, due_row.by_day, due_row.due_mode
+        self.first_due, self.day_of_month = due_row.first_due, due_row.day_of_month
         self.by_date.setObjectName("firstDueRadio")
-        self.by_day = QRadioButton("Todo dia", self)
         self.by_day.setObjectName("dayOfMonthRadio")
-        self.due_mode = QButtonGroup(self)
-        self.due_mode.addButton(self.by_date)
-        self.due_mode.addButton(self.by_day)
-        self.by_date.setChecked(True)
-        self.first_due = QDateEdit(self)
         self.first_due.setObjectName("firstDueEdit")
-        self.first_due.setCalendarPopup(True)
-        self.first_due.setDisplayFormat("dd/MM/yyyy")
         first = self.today + timedelta(days=DEFAULT_DAY_OFFSET)
         self.first_due.setDate(QDate(first.year, first.month, first.day))
         self.first_due.setMinimumDate(QDate(self.today.year, self.today.month, self.today.day))
-        self.day_of_month = QSpinBox(self)
         self.day_of_month.setObjectName("dayOfMonthSpin")
-        self.day_of_month.setRange(1, 31)
         self.day_of_month.setValue(min(self.today.day, 28) or 10)
-        self.day_of_month.setEnabled(False)
-        due_row = QWidget(self)
-        due_grid = QGridLayout(due_row)
-        due_grid.setContentsMargins(0, 0, 0, 0)
-        due_grid.setHorizontalSpacing(8)
-        due_grid.addWidget(self.by_date, 0, 0)
-        due_grid.addWidget(self.first_due, 0, 1)
-        due_grid.addWidget(self.by_day, 1, 0)
-        day_box = QHBoxLayout()
-        day_box.setSpacing(6)
-        day_box.addWidget(self.day_of_month)
-        day_box.addWidget(QLabel("do mês", due_row))
-        day_box.addStretch(1)
-        due_grid.addLayout(day_box, 1, 1)
-        due_grid.setColumnStretch(1, 1)
+        self.due_row = due_row
 
         sale_box = QGroupBox("Venda", self)
         form = self._form()
@@ -459,12 +433,7 @@ class NewSaleDialog(QDialog):
         if errors:
             raise ValidationErrors(errors)
         assert price is not None and down is not None and rate is not None
-        first_due: date | None = None
-        day: int | None = None
-        if self.by_day.isChecked():
-            day = self.day_of_month.value()
-        else:
-            first_due = self.first_due.date().toPython()  # type: ignore[assignment]
+        first_due, day = self.due_row.chosen()
         return sales.SaleRequest(
             customer_id=self.customer_id,
             description=self.description.text(),

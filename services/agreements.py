@@ -911,6 +911,23 @@ def _lost_discount(agreement: Agreement, insts: Sequence[Installment]) -> Decima
         return round_money(agreement.discount * unpaid / agreed)
 
 
+def _record_review(
+    session: Session, at: datetime, agreement: Agreement, action: str, after: dict[str, Any]
+) -> None:
+    """The audit entry of an active agreement the review closed (no user: the system did it)."""
+    audit.record(
+        session,
+        at=at,
+        user_id=None,
+        action=action,
+        entity="agreement",
+        entity_id=agreement.id,
+        customer_id=agreement.customer_id,
+        before={"status": AgreementStatus.ACTIVE},
+        after=after,
+    )
+
+
 def review_agreements(
     uow: UnitOfWork, today: date, policy: AgreementPolicy, *, now: datetime | None = None
 ) -> ReviewResult:
@@ -956,16 +973,12 @@ def review_agreements(
                 (i.settled_on for i in insts if i.settled_on is not None), default=today
             )
             fulfilled.append(agreement.id)
-            audit.record(
+            _record_review(
                 session,
-                at=at,
-                user_id=None,
-                action="agreement.fulfilled",
-                entity="agreement",
-                entity_id=agreement.id,
-                customer_id=agreement.customer_id,
-                before={"status": AgreementStatus.ACTIVE},
-                after={"status": agreement.status, "fulfilled_on": agreement.fulfilled_on},
+                at,
+                agreement,
+                "agreement.fulfilled",
+                {"status": agreement.status, "fulfilled_on": agreement.fulfilled_on},
             )
             continue
         late = [
@@ -980,16 +993,12 @@ def review_agreements(
             agreement.status = AgreementStatus.BROKEN
             agreement.broken_on = max(i.written_off_on or today for i in written_off)
             broken.append(agreement.id)
-            audit.record(
+            _record_review(
                 session,
-                at=at,
-                user_id=None,
-                action="agreement.broken",
-                entity="agreement",
-                entity_id=agreement.id,
-                customer_id=agreement.customer_id,
-                before={"status": AgreementStatus.ACTIVE},
-                after={
+                at,
+                agreement,
+                "agreement.broken",
+                {
                     "status": agreement.status,
                     "broken_on": agreement.broken_on,
                     "written_off_installments": [i.id for i in written_off],
@@ -1030,17 +1039,7 @@ def review_agreements(
                     "amount": amount,
                     "note": LOST_DISCOUNT_NOTE,
                 }
-        audit.record(
-            session,
-            at=at,
-            user_id=None,
-            action="agreement.broken",
-            entity="agreement",
-            entity_id=agreement.id,
-            customer_id=agreement.customer_id,
-            before={"status": AgreementStatus.ACTIVE},
-            after=after,
-        )
+        _record_review(session, at, agreement, "agreement.broken", after)
     uow.commit()
     return ReviewResult(tuple(fulfilled), tuple(broken), tuple(lost))
 

@@ -32,9 +32,17 @@ from reportlab.platypus import (
 )
 
 from services.documents import style
-from services.documents.common import Canvas, brl, fit_lines, fmt_date, require_shop, shop_document
+from services.documents.common import (
+    Canvas,
+    brl,
+    fit_lines,
+    fmt_date,
+    origin_label,
+    require_shop,
+    shop_document,
+)
 from services.documents.data import Payer, Shop
-from services.documents.flow import Flowable, markup, p
+from services.documents.flow import Flowable, column_widths, markup, p, totals_table
 from services.documents.letters import NumberedCanvas
 from services.money import amount_in_words, format_percent
 from services.text import digits, format_cpf
@@ -299,17 +307,11 @@ class AgreementRenderer:
             ("Juros", 0.09),
             ("Total\natualizado", 0.14),
         ]
-        scale = 1 / sum(share for _, share in columns)
-        widths = [width * share * scale for _, share in columns]
+        widths = column_widths(columns, width)
         pad = 2.0
         data: list[list[str]] = [[heading for heading, _ in columns]]
         for item in d.replaced:
-            if item.origin.startswith("A"):
-                what = f"Acordo {item.origin[1:]}"
-            else:
-                what = f"Venda {item.origin}"
-            if item.description.strip():
-                what += f" · {item.description.strip()}"
+            what = origin_label(item.origin, item.description)
             lines, _ = fit_lines(what, widths[0] - 2 * pad, 1, style.FONT, _CELL, _CELL)
             total = item.total
             data.append(
@@ -336,27 +338,16 @@ class AgreementRenderer:
                 _money(d.open_principal + d.fees + d.interest),
             ]
         )
-        table = Table(data, colWidths=widths, repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), style.FONT, _CELL, _CELL * 1.15),
-                    ("FONT", (0, 0), (-1, 0), style.FONT_BOLD, _CELL, _CELL * 1.15),
-                    ("FONT", (0, -1), (-1, -1), style.FONT_BOLD, _CELL, _CELL * 1.15),
-                    ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.6, style.INK_HEX),
-                    ("LINEBELOW", (0, 1), (-1, -3), 0.25, style.LIGHT_HEX),
-                    ("LINEABOVE", (0, -1), (-1, -1), 0.6, style.INK_HEX),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), pad),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.8),
-                ]
-            )
+        return totals_table(
+            data,
+            widths,
+            size=_CELL,
+            leading=_CELL * 1.15,
+            pad=pad,
+            top_padding=1.2,
+            bottom_padding=1.8,
+            heading_at_bottom=True,
         )
-        return table
 
     def _figures_and_schedule(self, d: AgreementLetter, width: float) -> Flowable:
         """The agreed figures on the left, the payment schedule on the right."""

@@ -69,6 +69,14 @@ def brl(value: Decimal) -> str:
     return format_brl(value)
 
 
+def origin_label(origin: str, description: str) -> str:
+    """ "Venda 12 · Geladeira", or "Acordo 3" for an agreement's installment (origin "A3")."""
+    what = f"Acordo {origin[1:]}" if origin.startswith("A") else f"Venda {origin}"
+    if description.strip():
+        what += f" · {description.strip()}"
+    return what
+
+
 def fit_lines(
     text: str,
     width: float,

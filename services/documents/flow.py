@@ -59,6 +59,48 @@ def key_value_table(
     return table
 
 
+def column_widths(columns: Sequence[tuple[str, float]], width: float) -> list[float]:
+    """The widths of ``(heading, share)`` columns filling ``width`` (shares need not add to 1)."""
+    scale = 1 / sum(share for _, share in columns)
+    return [width * share * scale for _, share in columns]
+
+
+def totals_table(
+    data: list[list[str]],
+    widths: Sequence[float],
+    *,
+    size: float,
+    leading: float,
+    pad: float,
+    top_padding: float,
+    bottom_padding: float,
+    heading_at_bottom: bool = False,
+) -> Flowable:
+    """Plain-string cells (fast, and they never overflow): a bold heading row, a bold total row
+    last, the amounts (fourth column on) aligned right."""
+    commands: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), style.FONT, size, leading),
+        ("FONT", (0, 0), (-1, 0), style.FONT_BOLD, size, leading),
+        ("FONT", (0, -1), (-1, -1), style.FONT_BOLD, size, leading),
+        ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, style.INK_HEX),
+        ("LINEBELOW", (0, 1), (-1, -3), 0.25, style.LIGHT_HEX),
+        ("LINEABOVE", (0, -1), (-1, -1), 0.6, style.INK_HEX),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if heading_at_bottom:
+        commands.append(("VALIGN", (0, 0), (-1, 0), "BOTTOM"))
+    commands += [
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), top_padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), bottom_padding),
+    ]
+    table = Table(data, colWidths=list(widths), repeatRows=1)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
 def build(
     story: list[Flowable],
     pagesize: tuple[float, float],

@@ -46,11 +46,12 @@ from services.documents.common import (
     draw_lines,
     fit_lines,
     fmt_date,
+    origin_label,
     require_shop,
     shop_document,
 )
 from services.documents.data import Shop
-from services.documents.flow import Flowable, markup, p
+from services.documents.flow import Flowable, column_widths, markup, p, totals_table
 from services.money import amount_in_words, format_percent
 from services.text import mask_cpf
 
@@ -520,19 +521,13 @@ class LettersRenderer:
             columns.append(("Pago", 0.11))
         columns += [("Multa", 0.10), ("Juros", 0.10), ("Total hoje", 0.12)]
         width = _W - 2 * _MARGIN
-        scale = 1 / sum(share for _, share in columns)
-        widths = [width * share * scale for _, share in columns]
+        widths = column_widths(columns, width)
         pad = 2.0
 
         data: list[list[str]] = [[heading for heading, _ in columns]]
         for item in letter.items:
             # An agreement's installments carry "A<id>" (as their carnê prints them).
-            if item.sale_number.startswith("A"):
-                what = f"Acordo {item.sale_number[1:]}"
-            else:
-                what = f"Venda {item.sale_number}"
-            if item.description.strip():
-                what += f" · {item.description.strip()}"
+            what = origin_label(item.sale_number, item.description)
             lines, _ = fit_lines(what, widths[0] - 2 * pad, 2, style.FONT, _CELL, _CELL)
             row = [
                 "\n".join(lines),
@@ -557,26 +552,15 @@ class LettersRenderer:
             _money(letter.total),
         ]
         data.append(total_row)
-        table = Table(data, colWidths=widths, repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), style.FONT, _CELL, _CELL * 1.2),
-                    ("FONT", (0, 0), (-1, 0), style.FONT_BOLD, _CELL, _CELL * 1.2),
-                    ("FONT", (0, -1), (-1, -1), style.FONT_BOLD, _CELL, _CELL * 1.2),
-                    ("ALIGN", (3, 0), (-1, -1), "RIGHT"),
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.6, style.INK_HEX),
-                    ("LINEBELOW", (0, 1), (-1, -3), 0.25, style.LIGHT_HEX),
-                    ("LINEABOVE", (0, -1), (-1, -1), 0.6, style.INK_HEX),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), pad),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-                    ("TOPPADDING", (0, 0), (-1, -1), 2),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-                ]
-            )
+        return totals_table(
+            data,
+            widths,
+            size=_CELL,
+            leading=_CELL * 1.2,
+            pad=pad,
+            top_padding=2,
+            bottom_padding=2.5,
         )
-        return table
 
     # ---- page furniture ----------------------------------------------------------------------
 

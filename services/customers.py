@@ -1313,26 +1313,6 @@ def _payments(session: Session, customer_id: int, limit: int) -> list[PaymentLin
     return lines
 
 
-def _describe_audit(event: AuditEvent) -> str:
-    if event.action == "customer.create":
-        return "Cadastro do cliente."
-    if event.action == "customer.update":
-        before = event.before or {}
-        after = event.after or {}
-        parts = []
-        for key in after:
-            label = FIELD_LABELS.get(key, key)
-            if key == "credit_limit":
-                old, new = before.get(key), after.get(key)
-                if old is not None and new is not None:
-                    label += f" ({format_brl(Decimal(old))} → {format_brl(Decimal(new))})"
-            elif key == "blocked":
-                label = "bloqueado" if after.get(key) else "desbloqueado"
-            parts.append(label)
-        return "Cadastro alterado: " + ", ".join(parts) + "." if parts else "Cadastro alterado."
-    return f"{event.action} ({event.entity}{f' nº {event.entity_id}' if event.entity_id else ''})"
-
-
 def customer_detail(
     session: Session, customer_id: int, today: date, *, payments_limit: int = 30
 ) -> CustomerDetail:
@@ -1460,7 +1440,7 @@ def customer_detail(
             for p in promises
         ),
         audit=tuple(
-            AuditLine(e.at, _describe_audit(e), names.get(e.user_id, "") if e.user_id else "")
+            AuditLine(e.at, audit.describe(e), names.get(e.user_id, "") if e.user_id else "")
             for e in events
         ),
     )

@@ -23,6 +23,7 @@ from services.db import Database
 from services.settings import ShopIdentity, ShopSettings
 from ui.context import AppContext
 from ui.settings.agreements import AgreementsSection
+from ui.settings.audit import AuditSection
 from ui.settings.cadence import CadenceSection
 from ui.settings.common import FORM_STYLE, SectionPage, failure_message, set_label_state
 from ui.settings.contact import ContactSection
@@ -43,7 +44,7 @@ def _load(db: Database) -> ShopSettings:
 
 class SettingsPage(QWidget):
     """Configurações: Loja, Cobrança, Crédito, Contato, Régua de cobrança, Acordos, Pix, Banco,
-    Usuários."""
+    Usuários, Auditoria."""
 
     settingsLoaded = Signal(object)  # ShopSettings
     settingsSaved = Signal(str, object)  # section key, the value as stored
@@ -71,13 +72,14 @@ class SettingsPage(QWidget):
             section.saved.connect(self._on_section_saved)
             self.sections[section.key] = section
         self.users = UsersSection(ctx)
+        self.audit = AuditSection(ctx)
 
         self.list = QListWidget()
         self.list.setObjectName("sectionList")
         self.list.setFixedWidth(170)
         self.stack = QStackedWidget()
         self.stack.setObjectName("sectionStack")
-        for page in (*self.sections.values(), self.users):
+        for page in (*self.sections.values(), self.users, self.audit):
             self.list.addItem(page.title)
             self.stack.addWidget(page)
         self.list.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -116,7 +118,7 @@ class SettingsPage(QWidget):
         return self.sections[key]
 
     def show_section(self, key: str) -> None:
-        keys = [*self.sections, self.users.key]
+        keys = [*self.sections, self.users.key, self.audit.key]
         self.list.setCurrentRow(keys.index(key))
 
     def reload(self) -> None:

@@ -73,8 +73,33 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = sub.add_parser("migrate", help="atualiza o esquema do banco e sai")
     _add_db_options(migrate)
 
+    audit = sub.add_parser("audit", help="verifica a trilha de auditoria")
+    audits = audit.add_subparsers(dest="audit", metavar="AÇÃO", required=True)
+    verify = audits.add_parser(
+        "verify", help="confere o encadeamento da trilha e aponta o primeiro registro alterado"
+    )
+    _add_db_options(verify)
+
     info = sub.add_parser("info", help="mostra onde está o banco e a versão do esquema")
     _add_db_options(info)
+
+    backup = sub.add_parser(
+        "backup",
+        help="grava uma cópia de segurança do banco SQLite (conferida) e sai",
+        description="Copia o banco com o programa aberto ou não, e confere a cópia.",
+    )
+    _add_db_options(backup)
+    backup.add_argument(
+        "--out", metavar="ARQUIVO", help="onde gravar (padrão: pasta backups/ dos dados)"
+    )
+    restore = sub.add_parser(
+        "restore",
+        help="substitui o banco por uma cópia de segurança (o atual é guardado ao lado)",
+        description="Confere a cópia, guarda o banco atual com outro nome, coloca a cópia no "
+        "lugar e atualiza o esquema. Feche o programa em todos os computadores antes.",
+    )
+    restore.add_argument("file", metavar="ARQUIVO", help="cópia de segurança a restaurar")
+    _add_db_options(restore)
 
     printing = sub.add_parser(
         "print",
@@ -216,6 +241,74 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from services import audit
+    from services import db as dbmod
+
+    database, _location = _open_database(args)
+    try:
+        dbmod.check_not_newer(database)
+        with database.unit_of_work() as uow:
+            intact, message = audit.verdict(uow.session)
+    finally:
+        database.dispose()
+    print(message, file=sys.stdout if intact else sys.stderr)
+    return 0 if intact else 1
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    import time
+    from datetime import datetime
+    from pathlib import Path
+
+    from services import backup
+
+    database, _location = _open_database(args)
+    out = (
+        Path(args.out) if args.out else backup.backup_folder() / backup.manual_name(datetime.now())
+    )
+    started = time.perf_counter()
+    try:
+        backup.backup_to(database, out)
+    except backup.BackupRefused as exc:
+        print(f"Não foi possível fazer a cópia: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"Não foi possível gravar{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    size = f"{out.stat().st_size / 2**20:.1f}".replace(".", ",")
+    elapsed = f"{time.perf_counter() - started:.2f}".replace(".", ",")
+    print(f"Cópia de segurança conferida e gravada em {out} ({size} MiB, {elapsed} s)")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from datetime import datetime
+    from pathlib import Path
+
+    from services import backup
+
+    database, _location = _open_database(args)
+    target = database.sqlite_path
+    database.dispose()
+    if target is None:
+        print(
+            "Este banco é PostgreSQL: restaure no servidor (pg_restore), não por aqui.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        result = backup.restore(Path(args.file), target, now=datetime.now())
+    except (backup.BackupDamaged, backup.BackupRefused) as exc:
+        print(f"Restauração recusada: {exc}", file=sys.stderr)
+        return 1
+    print(result.describe())
+    return 0
+
+
 def _cmd_print(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -336,7 +429,10 @@ def main(argv: list[str] | None = None) -> int:
         "seed": _cmd_seed,
         "migrate": _cmd_migrate,
         "info": _cmd_info,
+        "backup": _cmd_backup,
+        "restore": _cmd_restore,
         "print": _cmd_print,
+        "audit": _cmd_audit,
         "report": _cmd_report,
     }
     try:

@@ -171,5 +171,23 @@ def run_app(
     window = MainWindow(ctx)
     window.show()
     code = app.exec()
+    if not demo:
+        backup_on_close(database, now=clock())
     database.dispose()
     return code
+
+
+def backup_on_close(database: Database, *, now: datetime, folder: Path | None = None) -> None:
+    """The day's copy of the SQLite file when the program closes (at most one a day, rotated).
+
+    Never stops the program from closing: a failure is logged, and the next close tries again.
+    """
+    from services.backup import automatic_backup, backup_folder
+
+    try:
+        made = automatic_backup(database, folder or backup_folder(), now=now)
+    except Exception:
+        log.exception("automatic backup failed")
+        return
+    if made is not None:
+        log.info("backup saved: %s", made)

@@ -132,3 +132,36 @@ def test_a_newer_database_is_explained_not_opened(tmp_path: Path) -> None:
     QTimer.singleShot(50, poll)
     assert app_module.run_app(db_path=str(path)) == 2
     assert "versão mais nova" in seen["text"]
+
+
+def test_closing_the_program_keeps_one_copy_a_day(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from services import db as dbmod
+    from services.db import Database
+
+    database = Database.open(tmp_path / "loja.db")
+    dbmod.upgrade(database)
+    folder = tmp_path / "backups"
+    try:
+        app_module.backup_on_close(database, now=datetime(2026, 11, 23, 19, 0), folder=folder)
+        app_module.backup_on_close(database, now=datetime(2026, 11, 23, 20, 0), folder=folder)
+        app_module.backup_on_close(database, now=datetime(2026, 11, 24, 19, 0), folder=folder)
+    finally:
+        database.dispose()
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "crediario-2026-11-23.db",
+        "crediario-2026-11-24.db",
+    ]
+
+
+def test_a_failing_backup_never_stops_the_program_closing(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from services.db import Database
+
+    database = Database.open(tmp_path / "nunca-criado.db")  # no file yet: the copy is refused
+    try:
+        app_module.backup_on_close(database, now=datetime(2026, 11, 23, 19, 0), folder=tmp_path)
+    finally:
+        database.dispose()

@@ -82,6 +82,59 @@ def run_blocking_with_progress(
     return outcome.get("result")
 
 
+def _check_sqlite_file(
+    database: Database, url: str, clock: Callable[[], datetime]
+) -> Database | None:
+    """A damaged SQLite file is caught at start, and the latest good copy offered in its place.
+
+    Returns the database to go on with, or None when the program must not open it. The damaged
+    file is never deleted: restoring keeps it aside.
+    """
+    from services import backup
+
+    path = database.sqlite_path
+    if path is None or not path.exists():
+        return database
+    problem = run_blocking_with_progress(
+        None, "Conferindo o banco de dados…", lambda _token: backup.check_integrity(path)
+    )
+    if problem is None:
+        return database
+    log.error("damaged database %s: %s", path, problem)
+    folder = backup.backup_folder()
+    good = backup.latest_good_backup(folder)
+    if good is None:
+        QMessageBox.critical(
+            None,
+            "Crediário",
+            f"O arquivo do banco de dados está danificado:\n{problem}\n\nNão há cópia de "
+            f"segurança boa em {folder}. O arquivo não foi alterado; procure o suporte.",
+        )
+        return None
+    made = datetime.fromtimestamp(good.stat().st_mtime)
+    answer = QMessageBox.question(
+        None,
+        "Crediário",
+        f"O arquivo do banco de dados está danificado:\n{problem}\n\nRestaurar a cópia de "
+        f"segurança mais recente ({good.name}, de {made:%d/%m/%Y às %H:%M})? O que foi lançado "
+        "depois dela precisará ser lançado de novo. O arquivo danificado fica guardado ao "
+        "lado, não é apagado.",
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    database.dispose()
+    try:
+        result = backup.restore(good, path, now=clock())
+    except Exception as exc:
+        log.exception("restore failed")
+        QMessageBox.critical(
+            None, "Crediário", f"Não foi possível restaurar:\n{error_message(exc)}"
+        )
+        return None
+    QMessageBox.information(None, "Crediário", result.describe())
+    return Database.open(url)
+
+
 def _prepare_database(database: Database, *, demo: bool, reset_demo: bool, today: date) -> bool:
     """Migrate (and build the demo shop); returns whether the shop has been set up."""
 
@@ -149,6 +202,10 @@ def run_app(
     location = config.resolve_database(db_path, database_url, demo=demo)
     database = Database.open(location.url)
     clock = system_now
+    checked = _check_sqlite_file(database, location.url, clock)
+    if checked is None:
+        return 2
+    database = checked
     try:
         configured = _prepare_database(
             database, demo=demo, reset_demo=reset_demo, today=clock().date()

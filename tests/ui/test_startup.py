@@ -165,3 +165,90 @@ def test_a_failing_backup_never_stops_the_program_closing(tmp_path: Path) -> Non
         app_module.backup_on_close(database, now=datetime(2026, 11, 23, 19, 0), folder=tmp_path)
     finally:
         database.dispose()
+
+
+def _answer_message_boxes(answers: list[str], seen: list[str]) -> None:
+    """Answer each message box as it shows: "yes", "no" or "ok", recording its text."""
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if box is not None and box.inherits("QMessageBox"):
+            from PySide6.QtWidgets import QMessageBox
+
+            assert isinstance(box, QMessageBox)
+            seen.append(box.text())
+            answer = answers.pop(0) if answers else "ok"
+            button = {
+                "yes": QMessageBox.StandardButton.Yes,
+                "no": QMessageBox.StandardButton.No,
+            }.get(answer)
+            if button is not None and box.button(button) is not None:
+                box.button(button).click()
+            else:
+                box.accept()
+            if not answers and len(seen) > 3:
+                return
+        elif box is not None and box.objectName() == "loginDialog":
+            box.reject()  # restored and opened: the login is as far as this test goes
+            return
+        QTimer.singleShot(50, poll)
+
+    QTimer.singleShot(50, poll)
+
+
+def _damaged_shop_with_a_good_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from services import backup
+    from services import db as dbmod
+    from services.db import Database
+    from services.shop import setup_shop
+    from tests.ui.conftest import SHOP
+
+    path = tmp_path / "loja.db"
+    database = Database.open(path)
+    dbmod.upgrade(database)
+    from datetime import datetime
+
+    setup_shop(
+        database,
+        identity=SHOP,
+        owner_username="dono",
+        owner_name="Dona da Loja",
+        owner_password="senha-forte-123",
+        now=datetime(2026, 11, 22, 18, 0),
+    )
+    folder = tmp_path / "backups"
+    backup.backup_to(database, folder / "crediario-2026-11-22.db")
+    database.dispose()
+    size = path.stat().st_size
+    with path.open("r+b") as f:  # a disk that went bad in the middle of the file
+        f.seek(size // 2)
+        f.write(b"\xa5" * 4096)
+    monkeypatch.setattr(backup, "backup_folder", lambda: folder)
+    return path
+
+
+def test_a_damaged_database_offers_the_latest_good_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _damaged_shop_with_a_good_copy(tmp_path, monkeypatch)
+    seen: list[str] = []
+    _answer_message_boxes(["yes", "ok"], seen)
+    assert app_module.run_app(db_path=str(path)) == 0  # restored, then the login was closed
+    assert "danificado" in seen[0] and "crediario-2026-11-22.db" in seen[0]
+    assert "Banco restaurado" in seen[1]
+    aside = list(tmp_path.glob("crediario-antes-da-restauracao-*.db"))
+    assert len(aside) == 1  # the damaged file is kept, never deleted
+    from services.backup import check_integrity
+
+    assert check_integrity(path) is None
+
+
+def test_a_damaged_database_is_left_alone_when_the_copy_is_declined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _damaged_shop_with_a_good_copy(tmp_path, monkeypatch)
+    before = path.read_bytes()
+    seen: list[str] = []
+    _answer_message_boxes(["no"], seen)
+    assert app_module.run_app(db_path=str(path)) == 2
+    assert path.read_bytes() == before

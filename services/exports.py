@@ -207,8 +207,8 @@ def _write_cell(sheet: Any, r: int, c: int, kind: str, value: Any, formats: dict
     if value is None or value == "":
         return
     if kind == "money":
-        # The file format's boundary: an XLSX number is a double. Cents up to 2^53 are exact
-        # there, and the cell shows two decimals, so the sheet sums what the screen shows.
+        # The file format's boundary: an XLSX number is a double. A two-decimal amount below
+        # 10^13 reads back from it to the same cent, and the cell is formatted to two decimals.
         sheet.write_number(r, c, float(value), formats["money"])
     elif kind == "int":
         sheet.write_number(r, c, int(value), formats["int"])
